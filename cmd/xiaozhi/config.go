@@ -1,0 +1,167 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/store"
+)
+
+// Config is the whole configuration of a xiaozhi process, built once from defaults, then
+// XIAOZHI_* environment variables, then command-line flags (each overriding the one before),
+// and validated before anything starts. Packages receive plain values from it; none reads the
+// environment on its own.
+type Config struct {
+	Addr            string        // --addr, XIAOZHI_ADDR
+	DatabaseURL     string        // --database-url, XIAOZHI_DATABASE_URL
+	Mode            string        // --mode, XIAOZHI_MODE: development or production
+	LogLevel        string        // --log-level, XIAOZHI_LOG_LEVEL: debug, info, warn, error
+	LogFormat       string        // --log-format, XIAOZHI_LOG_FORMAT: auto, text, json
+	ShutdownTimeout time.Duration // --shutdown-timeout, XIAOZHI_SHUTDOWN_TIMEOUT
+}
+
+// DefaultConfig is what a fresh machine runs with: SQLite in the working directory, the
+// HTTP server on the loopback interface.
+func DefaultConfig() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DatabaseURL:     "xiaozhi.db",
+		Mode:            "development",
+		LogLevel:        "info",
+		LogFormat:       "auto",
+		ShutdownTimeout: 10 * time.Second,
+	}
+}
+
+// setting ties one Config field to its flag and environment variable, so both are declared
+// in one line each and the help text lists the variable beside the flag.
+type setting struct {
+	flag, env, help string
+	str             *string
+	dur             *time.Duration
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{flag: "addr", env: "XIAOZHI_ADDR", help: "HTTP listen address HOST:PORT", str: &c.Addr},
+		{flag: "database-url", env: "XIAOZHI_DATABASE_URL", help: "SQLite file path or sqlite:// URL, or postgres:// DSN", str: &c.DatabaseURL},
+		{flag: "mode", env: "XIAOZHI_MODE", help: "development or production", str: &c.Mode},
+		{flag: "log-level", env: "XIAOZHI_LOG_LEVEL", help: "debug, info, warn or error", str: &c.LogLevel},
+		{flag: "log-format", env: "XIAOZHI_LOG_FORMAT", help: "auto (text on a terminal, JSON otherwise), text or json", str: &c.LogFormat},
+		{flag: "shutdown-timeout", env: "XIAOZHI_SHUTDOWN_TIMEOUT", help: "how long to drain requests on shutdown", dur: &c.ShutdownTimeout},
+	}
+}
+
+// loadConfig builds the configuration for a command from defaults, the environment and args,
+// registering only the named settings as flags (all of them when names is empty), and
+// validates it. It returns the remaining positional arguments.
+func loadConfig(name string, e *env, args []string, names ...string) (Config, []string, error) {
+	cfg := DefaultConfig()
+	fs := flag.NewFlagSet("xiaozhi "+name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	for _, s := range cfg.settings() {
+		if v := e.Getenv(s.env); v != "" {
+			if err := s.set(v); err != nil {
+				return cfg, nil, fmt.Errorf("%s: %v", s.env, err)
+			}
+		}
+		if len(names) > 0 && !contains(names, s.flag) {
+			continue
+		}
+		help := fmt.Sprintf("%s (env %s)", s.help, s.env)
+		if s.str != nil {
+			fs.StringVar(s.str, s.flag, *s.str, help)
+		} else {
+			fs.DurationVar(s.dur, s.flag, *s.dur, help)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		// The flag package has already printed the problem and the options.
+		return cfg, nil, errUsage
+	}
+	return cfg, fs.Args(), cfg.Validate()
+}
+
+func (s setting) set(v string) error {
+	if s.str != nil {
+		*s.str = v
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("want a duration such as 10s, got %q", v)
+	}
+	*s.dur = d
+	return nil
+}
+
+// Validate reports the first configuration value that cannot work, naming it.
+func (c Config) Validate() error {
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: want HOST:PORT", c.Addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("--addr %q: port must be a number from 0 to 65535", c.Addr)
+	}
+	if _, _, err := store.ParseURL(c.DatabaseURL); err != nil {
+		return fmt.Errorf("--database-url: %v", err)
+	}
+	if c.Mode != "development" && c.Mode != "production" {
+		return fmt.Errorf("--mode %q: want development or production", c.Mode)
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if !contains([]string{"auto", "text", "json"}, c.LogFormat) {
+		return fmt.Errorf("--log-format %q: want auto, text or json", c.LogFormat)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("--log-level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// newLogger configures slog once for the process: text for a person at a terminal, JSON for
+// a log collector.
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	format := c.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
