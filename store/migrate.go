@@ -87,18 +87,23 @@ func (db *DB) migrateFS(ctx context.Context, fsys fs.FS) error {
 		return err
 	}
 	g := db.gorm.WithContext(ctx)
-	if err := g.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY,
-		name TEXT NOT NULL,
-		applied_at TIMESTAMP NOT NULL)`).Error; err != nil {
+	err = g.Transaction(func(tx *gorm.DB) error {
+		// Even CREATE TABLE IF NOT EXISTS races on PostgreSQL, so it takes the lock too.
+		if err := db.lockMigrations(tx); err != nil {
+			return err
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY,
+			name TEXT NOT NULL,
+			applied_at TIMESTAMP NOT NULL)`).Error
+	})
+	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	for _, m := range steps {
 		err := g.Transaction(func(tx *gorm.DB) error {
-			if db.dialect == Postgres {
-				if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockKey).Error; err != nil {
-					return err
-				}
+			if err := db.lockMigrations(tx); err != nil {
+				return err
 			}
 			var n int64
 			if err := tx.Raw("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.Version).Scan(&n).Error; err != nil {
@@ -118,6 +123,15 @@ func (db *DB) migrateFS(ctx context.Context, fsys fs.FS) error {
 		}
 	}
 	return nil
+}
+
+// lockMigrations holds PostgreSQL's transaction-scoped advisory lock until tx ends; SQLite
+// needs none, as it admits one writer at a time anyway.
+func (db *DB) lockMigrations(tx *gorm.DB) error {
+	if db.dialect != Postgres {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockKey).Error
 }
 
 // MigrationVersion returns the highest applied migration, 0 for an empty database.

@@ -25,6 +25,9 @@ type Config struct {
 	LogLevel        string        // --log-level, XIAOZHI_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // --log-format, XIAOZHI_LOG_FORMAT: auto, text, json
 	ShutdownTimeout time.Duration // --shutdown-timeout, XIAOZHI_SHUTDOWN_TIMEOUT
+	// DataKey is the base64 master key that seals personal data at rest (XIAOZHI_DATA_KEY
+	// only: a flag would leave it in shell history and process listings).
+	DataKey string
 }
 
 // DefaultConfig is what a fresh machine runs with: SQLite in the working directory, the
@@ -56,6 +59,7 @@ func (c *Config) settings() []setting {
 		{flag: "log-level", env: "XIAOZHI_LOG_LEVEL", help: "debug, info, warn or error", str: &c.LogLevel},
 		{flag: "log-format", env: "XIAOZHI_LOG_FORMAT", help: "auto (text on a terminal, JSON otherwise), text or json", str: &c.LogFormat},
 		{flag: "shutdown-timeout", env: "XIAOZHI_SHUTDOWN_TIMEOUT", help: "how long to drain requests on shutdown", dur: &c.ShutdownTimeout},
+		{env: "XIAOZHI_DATA_KEY", str: &c.DataKey},
 	}
 }
 
@@ -72,7 +76,7 @@ func loadConfig(name string, e *env, args []string, names ...string) (Config, []
 				return cfg, nil, fmt.Errorf("%s: %v", s.env, err)
 			}
 		}
-		if len(names) > 0 && !contains(names, s.flag) {
+		if s.flag == "" || len(names) > 0 && !contains(names, s.flag) {
 			continue
 		}
 		help := fmt.Sprintf("%s (env %s)", s.help, s.env)
@@ -123,10 +127,36 @@ func (c Config) Validate() error {
 	if !contains([]string{"auto", "text", "json"}, c.LogFormat) {
 		return fmt.Errorf("--log-format %q: want auto, text or json", c.LogFormat)
 	}
+	if c.DataKey == "" && c.Mode == "production" {
+		return fmt.Errorf("XIAOZHI_DATA_KEY is required in production mode (32 random bytes, base64: openssl rand -base64 32)")
+	}
+	if c.DataKey != "" {
+		if _, err := store.ParseKey(c.DataKey); err != nil {
+			return fmt.Errorf("XIAOZHI_DATA_KEY: %v", err)
+		}
+	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
 	}
 	return nil
+}
+
+// demoDataKey seals the embedded demo's data in development mode. It is public, so data
+// sealed with it is not protected: production mode refuses to run without a key of its own.
+const demoDataKey = "eGlhb3poaS1kZW1vLWtleS1ub3QtZm9yLXJlYWwtdSE="
+
+// sealer returns the Sealer for the configured key, or for the demo key in development.
+func (c Config) sealer() (*store.Sealer, bool, error) {
+	k, demo := c.DataKey, false
+	if k == "" {
+		k, demo = demoDataKey, true
+	}
+	key, err := store.ParseKey(k)
+	if err != nil {
+		return nil, demo, fmt.Errorf("XIAOZHI_DATA_KEY: %v", err)
+	}
+	s, err := store.NewSealer(key)
+	return s, demo, err
 }
 
 func parseLevel(s string) (slog.Level, error) {

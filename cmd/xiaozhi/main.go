@@ -28,9 +28,10 @@ type command struct {
 
 // commands is the table of contents of the binary.
 var commands = map[string]command{
-	"serve":   {"run the service (HTTP API, kiosk screen, staff console)", runServe},
-	"migrate": {"apply database migrations and exit", runMigrate},
-	"version": {"print the version", runVersion},
+	"serve":    {"run the service (HTTP API, kiosk screen, staff console)", runServe},
+	"migrate":  {"apply database migrations and exit", runMigrate},
+	"version":  {"print the version", runVersion},
+	"registry": {"import the bureau's records: registry import FILE.json", runRegistry},
 }
 
 // errUsage marks an error whose message already explains correct usage; exit code 2.

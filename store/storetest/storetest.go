@@ -57,9 +57,21 @@ func PostgresURL(tb testing.TB) string {
 	return u
 }
 
-// MustOpenPostgres creates a schema of its own on the test server, opens a migrated database
-// in it, and drops the schema when the test ends, so parallel tests never see each other.
+// MustOpenPostgres opens a migrated database in a schema of its own on the test server (see
+// EmptyPostgresURL), so parallel tests never see each other.
 func MustOpenPostgres(tb testing.TB) *store.DB {
+	tb.Helper()
+	db := store.NewDB(EmptyPostgresURL(tb))
+	if err := db.Open(context.Background()); err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	tb.Cleanup(func() { MustClose(tb, db) })
+	return db
+}
+
+// EmptyPostgresURL creates an empty schema of its own on the test server, dropped when the
+// test ends, and returns a URL that uses it; nothing is migrated yet.
+func EmptyPostgresURL(tb testing.TB) string {
 	tb.Helper()
 	base := PostgresURL(tb)
 	schema := "xz_test_" + randomHex(6)
@@ -78,12 +90,7 @@ func MustOpenPostgres(tb testing.TB) *store.DB {
 		}
 	})
 
-	db := store.NewDB(WithSearchPath(tb, base, schema))
-	if err := db.Open(context.Background()); err != nil {
-		tb.Fatalf("open postgres: %v", err)
-	}
-	tb.Cleanup(func() { MustClose(tb, db) })
-	return db
+	return WithSearchPath(tb, base, schema)
 }
 
 // WithSearchPath returns base with its search_path set to schema; pgx passes unknown URL

@@ -1,0 +1,10 @@
+-- The bureau's records that decisions read (SERVICES.md "Facts", registry objects). A record is
+-- stored sealed (AES-GCM JSON) under the keyed hash of its key (ID number or plate), so neither
+-- appears in plain text on disk and lookups stay exact.
+CREATE TABLE registry_records (
+    kind       TEXT NOT NULL,
+    key_hash   BYTEA NOT NULL,
+    data       BYTEA NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (kind, key_hash)
+);
