@@ -3,6 +3,8 @@ package kiosk
 import (
 	"context"
 	"time"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/rules"
 )
 
 // State is where a case stands in its lifecycle (ARCHITECTURE.md, "The case").
@@ -74,6 +76,14 @@ type Case struct {
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	// The case's data, sealed at rest because most of it is personal.
+	Documents map[DocKind]Document // what was read, by kind; a retake replaces a kind
+	Request   rules.Request        // the applicant's own input for the matter
+	Phone     string               // contact number, verified by SMS
+	Facts     *rules.Facts         // the snapshot the decision was made on, for replay
+	Decision  *rules.Decision      // nil until decided
+	Rating    int                  // satisfaction 1–5, 0 when not given
 }
 
 // Event is one transition in a case's append-only audit trail. The case row is a projection
@@ -97,10 +107,21 @@ type CaseStore interface {
 	// FindCase returns the case with this ID, or ENOTFOUND.
 	FindCase(ctx context.Context, id string) (*Case, error)
 	// Transition moves c to the state in ev.To if c.Version is still the stored version,
-	// appending ev; on success it updates c (State, Version, UpdatedAt, holder fields) and
-	// ev.Seq. ECONFLICT if the version is stale or the transition is not allowed, ENOTFOUND
-	// if the case does not exist.
+	// appending ev and saving c's data and holder fields in the same transaction; on success
+	// it updates c (State, Version, UpdatedAt) and ev (Seq, From, At). ECONFLICT if the
+	// version is stale or the transition is not allowed, ENOTFOUND if the case does not exist.
 	Transition(ctx context.Context, c *Case, ev *Event) error
+	// SaveCase saves c's data without changing its state, if c.Version is still the stored
+	// version, and increments c.Version. ECONFLICT if stale, ENOTFOUND if missing.
+	SaveCase(ctx context.Context, c *Case) error
+	// SaveImage keeps the image a document of kind was read from, replacing an earlier one.
+	SaveImage(ctx context.Context, caseID string, kind DocKind, img []byte) error
+	// Image returns a stored image, or ENOTFOUND (never kept, or purged).
+	Image(ctx context.Context, caseID string, kind DocKind) ([]byte, error)
+	// PurgeImages deletes images stored before t and returns how many went.
+	PurgeImages(ctx context.Context, before time.Time) (int, error)
+	// CasesInState returns up to limit cases in a state, oldest update first.
+	CasesInState(ctx context.Context, state State, limit int) ([]*Case, error)
 	// CaseEvents returns a case's events in order.
 	CaseEvents(ctx context.Context, caseID string) ([]Event, error)
 	// EventsAfter returns up to limit events of all cases with Seq > after, in order.

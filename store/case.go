@@ -15,11 +15,12 @@ var _ kiosk.CaseStore = (*CaseStore)(nil)
 
 // CaseStore implements kiosk.CaseStore.
 type CaseStore struct {
-	db *DB
+	db     *DB
+	sealer *Sealer
 }
 
-// NewCaseStore returns a CaseStore on db.
-func NewCaseStore(db *DB) *CaseStore { return &CaseStore{db: db} }
+// NewCaseStore returns a CaseStore on db that seals case data and images with sealer.
+func NewCaseStore(db *DB, sealer *Sealer) *CaseStore { return &CaseStore{db: db, sealer: sealer} }
 
 // caseRow is the cases table; gorm tags stay here, never on kiosk.Case.
 type caseRow struct {
@@ -32,6 +33,8 @@ type caseRow struct {
 	LeaseUntil *time.Time
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	Data       []byte
+	Rating     int
 }
 
 func (caseRow) TableName() string { return "cases" }
@@ -72,9 +75,13 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond)
 // CreateCase implements kiosk.CaseStore.
 func (s *CaseStore) CreateCase(ctx context.Context, c *kiosk.Case, actor string) error {
 	now := s.db.now()
+	data, err := s.sealData(c)
+	if err != nil {
+		return err
+	}
 	row := caseRow{ID: c.ID, Matter: c.Matter, Channel: string(c.Channel), State: string(kiosk.StateStarted),
-		Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		Version: 1, CreatedAt: now, UpdatedAt: now, Data: data, Rating: c.Rating}
+	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&caseRow{}).Where("id = ?", c.ID).Count(&n).Error; err != nil {
 			return err
@@ -91,7 +98,7 @@ func (s *CaseStore) CreateCase(ctx context.Context, c *kiosk.Case, actor string)
 	if err != nil {
 		return fmt.Errorf("store: create case: %w", err)
 	}
-	*c = *row.toDomain()
+	c.State, c.Version, c.CreatedAt, c.UpdatedAt = kiosk.StateStarted, 1, now, now
 	return nil
 }
 
@@ -104,7 +111,18 @@ func (s *CaseStore) FindCase(ctx context.Context, id string) (*kiosk.Case, error
 	} else if err != nil {
 		return nil, fmt.Errorf("store: find case: %w", err)
 	}
-	return row.toDomain(), nil
+	c, err := s.fromRow(row)
+	if err != nil {
+		return nil, fmt.Errorf("store: find case: %w", err)
+	}
+	return c, nil
+}
+
+// fromRow converts a row with its sealed data into a case.
+func (s *CaseStore) fromRow(r caseRow) (*kiosk.Case, error) {
+	c := r.toDomain()
+	c.Rating = r.Rating
+	return c, s.openData(r.ID, r.Data, c)
 }
 
 // Transition implements kiosk.CaseStore. The update is conditional on the version and state
@@ -123,23 +141,18 @@ func (s *CaseStore) Transition(ctx context.Context, c *kiosk.Case, ev *kiosk.Eve
 		l := c.LeaseUntil.UTC()
 		lease = &l
 	}
+	data, err := s.sealData(c)
+	if err != nil {
+		return err
+	}
 	var seq int64
-	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Exec(`UPDATE cases SET state = ?, version = version + 1, holder = ?, lease_until = ?, updated_at = ?
+	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE cases SET state = ?, version = version + 1, holder = ?, lease_until = ?,
+			data = ?, rating = ?, updated_at = ?
 			WHERE id = ? AND version = ? AND state = ?`,
-			string(ev.To), holder, lease, now, c.ID, c.Version, string(c.State))
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			var n int64
-			if err := tx.Model(&caseRow{}).Where("id = ?", c.ID).Count(&n).Error; err != nil {
-				return err
-			}
-			if n == 0 {
-				return kiosk.Errorf(kiosk.ENOTFOUND, "找不到该业务。")
-			}
-			return kiosk.Errorf(kiosk.ECONFLICT, "业务已被他人处理或状态已变化，请刷新后重试。")
+			string(ev.To), holder, lease, data, c.Rating, now, c.ID, c.Version, string(c.State))
+		if err := updated(tx, res, c.ID); err != nil {
+			return err
 		}
 		var err error
 		seq, err = insertEvent(tx, kiosk.Event{CaseID: c.ID, From: c.State, To: ev.To, Actor: ev.Actor, Reason: ev.Reason, At: now})
@@ -153,12 +166,66 @@ func (s *CaseStore) Transition(ctx context.Context, c *kiosk.Case, ev *kiosk.Eve
 	return nil
 }
 
+// SaveCase implements kiosk.CaseStore.
+func (s *CaseStore) SaveCase(ctx context.Context, c *kiosk.Case) error {
+	data, err := s.sealData(c)
+	if err != nil {
+		return err
+	}
+	now := s.db.now()
+	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE cases SET version = version + 1, data = ?, rating = ?, updated_at = ?
+			WHERE id = ? AND version = ?`, data, c.Rating, now, c.ID, c.Version)
+		return updated(tx, res, c.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("store: save case: %w", err)
+	}
+	c.Version, c.UpdatedAt = c.Version+1, now
+	return nil
+}
+
+// updated turns a conditional UPDATE that touched no row into ENOTFOUND or ECONFLICT.
+func updated(tx *gorm.DB, res *gorm.DB, id string) error {
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected > 0 {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&caseRow{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return kiosk.Errorf(kiosk.ENOTFOUND, "找不到该业务。")
+	}
+	return kiosk.Errorf(kiosk.ECONFLICT, "业务已被他人处理或状态已变化，请刷新后重试。")
+}
+
 func insertEvent(tx *gorm.DB, ev kiosk.Event) (int64, error) {
 	var seq int64
 	err := tx.Raw(`INSERT INTO case_events (case_id, from_state, to_state, actor, reason, at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
 		ev.CaseID, string(ev.From), string(ev.To), ev.Actor, ev.Reason, ev.At).Scan(&seq).Error
 	return seq, err
+}
+
+// CasesInState implements kiosk.CaseStore.
+func (s *CaseStore) CasesInState(ctx context.Context, state kiosk.State, limit int) ([]*kiosk.Case, error) {
+	var rows []caseRow
+	if err := s.db.gorm.WithContext(ctx).Where("state = ?", string(state)).Order("updated_at, id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: cases in %s: %w", state, err)
+	}
+	out := make([]*kiosk.Case, 0, len(rows))
+	for _, r := range rows {
+		c, err := s.fromRow(r)
+		if err != nil {
+			return nil, fmt.Errorf("store: cases in %s: %w", state, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // CaseEvents implements kiosk.CaseStore.

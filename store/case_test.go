@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -38,7 +39,7 @@ func TestCaseLifecycle(t *testing.T) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 23, 2, 15, 0, 123456789, time.UTC)
 		db.Now = func() time.Time { clock = clock.Add(time.Second); return clock }
-		s := store.NewCaseStore(db)
+		s := store.NewCaseStore(db, mustSealer(t, 3))
 
 		c := mustCreateCase(t, s, "c1")
 		if c.State != kiosk.StateStarted || c.Version != 1 {
@@ -82,7 +83,7 @@ func TestCaseLifecycle(t *testing.T) {
 func TestCaseErrors(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db)
+		s := store.NewCaseStore(db, mustSealer(t, 3))
 		if _, err := s.FindCase(ctx, "nope"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 			t.Fatalf("find missing: %v", err)
 		}
@@ -122,7 +123,7 @@ func TestCaseErrors(t *testing.T) {
 func TestClaimExactlyOnce(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db)
+		s := store.NewCaseStore(db, mustSealer(t, 3))
 		const cases, claimers = 10, 8
 		for i := range cases {
 			c := mustCreateCase(t, s, fmt.Sprintf("c%d", i))
@@ -170,7 +171,7 @@ func TestClaimExactlyOnce(t *testing.T) {
 func TestEventsAfter(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db)
+		s := store.NewCaseStore(db, mustSealer(t, 3))
 		a := mustCreateCase(t, s, "a")
 		b := mustCreateCase(t, s, "b")
 		mid := mustTransition(t, s, a, kiosk.StateCapturing, "x")
@@ -190,6 +191,81 @@ func TestEventsAfter(t *testing.T) {
 		}
 		if evs, _ := s.EventsAfter(ctx, 0, 2); len(evs) != 2 {
 			t.Fatalf("limit ignored: %d events", len(evs))
+		}
+	})
+}
+
+func TestCaseDataSealed(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		s := store.NewCaseStore(db, mustSealer(t, 3))
+		c := mustCreateCase(t, s, "c1")
+		c.Documents = map[kiosk.DocKind]kiosk.Document{kiosk.KindIDCardFront: {
+			Kind:       kiosk.KindIDCardFront,
+			Fields:     map[string]string{"name": "张伟民", "id_number": "330212198503121234"},
+			Confidence: map[string]float64{"name": 0.97, "id_number": 0.99},
+			Flags:      []string{"upside_down"},
+		}}
+		c.Phone = "13812345678"
+		c.Request.PlateNumber = "浙B12345"
+		if err := s.SaveCase(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Version != 2 {
+			t.Fatalf("version %d after save, want 2", c.Version)
+		}
+		stale := *c
+		stale.Version = 1
+		if err := s.SaveCase(ctx, &stale); kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+			t.Fatalf("stale save: %v", err)
+		}
+		c.Rating = 5
+		mustTransition(t, s, c, kiosk.StateCapturing, "system")
+
+		got, err := s.FindCase(ctx, "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(c, got); diff != "" {
+			t.Fatalf("case data did not round-trip (-saved +found):\n%s", diff)
+		}
+
+		img := []byte("\xff\xd8\xff\xe0 fake jpeg 330212198503121234")
+		if err := s.SaveImage(ctx, "c1", kiosk.KindIDCardFront, img); err != nil {
+			t.Fatal(err)
+		}
+		back, err := s.Image(ctx, "c1", kiosk.KindIDCardFront)
+		if err != nil || string(back) != string(img) {
+			t.Fatalf("image round trip: %q %v", back, err)
+		}
+
+		// Nothing personal is readable in the raw rows.
+		for _, q := range []string{"SELECT data FROM cases", "SELECT data FROM case_images"} {
+			rows, err := db.Gorm().Raw(q).Rows()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var b []byte
+				rows.Scan(&b)
+				for _, secret := range []string{"330212198503121234", "张伟民", "13812345678", "浙B12345"} {
+					if strings.Contains(string(b), secret) {
+						t.Errorf("%s: %q in plain text", q, secret)
+					}
+				}
+			}
+			rows.Close()
+		}
+
+		n, err := s.PurgeImages(ctx, time.Now().Add(time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
+		if _, err := s.Image(ctx, "c1", kiosk.KindIDCardFront); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+			t.Fatalf("image after purge: %v", err)
+		}
+		if got, _ := s.FindCase(ctx, "c1"); got.Documents[kiosk.KindIDCardFront].Fields["name"] != "张伟民" {
+			t.Fatal("purging images lost the case's data")
 		}
 	})
 }

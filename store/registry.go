@@ -50,9 +50,9 @@ func (r *Registry) hash(kind, key string) []byte { return r.sealer.Hash("registr
 
 func aad(kind string, keyHash []byte) []byte { return append([]byte(kind+"\x00"), keyHash...) }
 
-// Get returns the record of a kind under a key (an ID number or a plate), as JSON, or
+// Lookup returns the record of a kind under a key (an ID number or a plate), as JSON, or
 // ENOTFOUND.
-func (r *Registry) Get(ctx context.Context, kind, key string) (json.RawMessage, error) {
+func (r *Registry) Lookup(ctx context.Context, kind, key string) (json.RawMessage, error) {
 	h := r.hash(kind, key)
 	var row registryRow
 	err := r.db.gorm.WithContext(ctx).Table("registry_records").

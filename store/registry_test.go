@@ -53,7 +53,7 @@ func TestRegistryImportAndGet(t *testing.T) {
 			}
 		}
 
-		got, err := reg.Get(ctx, "person", "330212198503121234")
+		got, err := reg.Lookup(ctx, "person", "330212198503121234")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,10 +61,10 @@ func TestRegistryImportAndGet(t *testing.T) {
 		if err := json.Unmarshal(got, &p); err != nil || p["name"] != "张伟民" || p["residence_region"] != nil {
 			t.Fatalf("person = %s (%v)", got, err)
 		}
-		if _, err := reg.Get(ctx, "vehicle", "浙B12345"); err != nil {
+		if _, err := reg.Lookup(ctx, "vehicle", "浙B12345"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := reg.Get(ctx, "driver", "330212198503121235"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+		if _, err := reg.Lookup(ctx, "driver", "330212198503121235"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 			t.Fatalf("missing record: %v", err)
 		}
 
@@ -73,7 +73,7 @@ func TestRegistryImportAndGet(t *testing.T) {
 		if err := reg.Put(ctx, "person", rec); err != nil {
 			t.Fatal(err)
 		}
-		got, _ = reg.Get(ctx, "person", "330212198503121234")
+		got, _ = reg.Lookup(ctx, "person", "330212198503121234")
 		if !strings.Contains(string(got), "moving_out") {
 			t.Fatalf("record not replaced: %s", got)
 		}
@@ -116,7 +116,7 @@ func TestRegistryStoresNoPlaintext(t *testing.T) {
 		}
 		// Another key neither finds nor opens the records.
 		other := store.NewRegistry(db, mustSealer(t, 8))
-		if _, err := other.Get(context.Background(), "person", "330212198503121234"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
+		if _, err := other.Lookup(context.Background(), "person", "330212198503121234"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 			t.Fatalf("lookup with another key: %v", err)
 		}
 	})
