@@ -1,0 +1,102 @@
+package ocr
+
+import (
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+)
+
+// cue is a colour patch that marks a side of a document, with the region it occupies when the
+// card is upright (CARDS.md §2.5). Upside down, it appears in the point-mirrored region.
+type cue struct {
+	kind           kiosk.DocKind
+	hue            hue
+	x0, y0, x1, y1 float64
+}
+
+var cues = []cue{
+	{kiosk.KindIDCardFront, hueBlue, 0.06, 0.12, 0.36, 0.90},   // blue labels, left band
+	{kiosk.KindIDCardBack, hueRed, 0.04, 0.10, 0.26, 0.42},     // emblem, upper left
+	{kiosk.KindDrivingLicence, hueRed, 0.04, 0.50, 0.35, 0.84}, // seal, left middle
+	{kiosk.KindVehicleLicence, hueRed, 0.04, 0.60, 0.29, 0.97}, // seal, lower left
+}
+
+// minCue is the share of a cue's region that must be coloured ink for the cue to count.
+const minCue = 0.01
+
+// score returns the cue's strength upright and upside down.
+func (q cue) score(c *bgr) (up, down float64) {
+	up = c.colourFraction(c.rect(q.x0, q.y0, q.x1, q.y1), q.hue)
+	down = c.colourFraction(c.rect(1-q.x1, 1-q.y1, 1-q.x0, 1-q.y0), q.hue)
+	return up, down
+}
+
+// classify decides the card's kind (when asked for auto), turns it upright and flags
+// upside_down and wrong_side. family is the kind whose canvas the card was warped to.
+// Without colour (a photocopy) the cues are silent: the requested kind is trusted and the card
+// is read as it lies.
+func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
+	idFamily := family == kiosk.KindIDCardFront || family == kiosk.KindIDCardBack
+	best, bestScore, bestDown := kiosk.DocKind(""), 0.0, false
+	scores := map[kiosk.DocKind]float64{}
+	for _, q := range cues {
+		isID := q.kind == kiosk.KindIDCardFront || q.kind == kiosk.KindIDCardBack
+		if isID != idFamily {
+			continue
+		}
+		up, down := q.score(c.bgr)
+		s, isDown := up, false
+		if down > up {
+			s, isDown = down, true
+		}
+		scores[q.kind] = s
+		if s > bestScore {
+			best, bestScore, bestDown = q.kind, s, isDown
+		}
+	}
+	if !idFamily && bestScore >= minCue {
+		// Both licences carry a red seal on the left; the driving licence has a photo at the
+		// lower right where the vehicle licence has dotted value lines. The seal's height
+		// separates them well enough to orient; the kind comes from the photo block.
+		best = licenceKind(c.bgr, bestDown)
+	}
+	if bestScore < minCue {
+		if c.kind == kiosk.KindAuto {
+			c.kind = family
+		}
+		return
+	}
+	if bestDown {
+		c.rotate180()
+		flags.add(kiosk.FlagUpsideDown)
+	}
+	switch {
+	case c.kind == kiosk.KindAuto:
+		c.kind = best
+	case best != c.kind && sameFamily(best, c.kind) && scores[c.kind] < minCue/2:
+		flags.add(kiosk.FlagWrongSide)
+	}
+}
+
+func sameFamily(a, b kiosk.DocKind) bool {
+	isID := func(k kiosk.DocKind) bool { return k == kiosk.KindIDCardFront || k == kiosk.KindIDCardBack }
+	return isID(a) == isID(b)
+}
+
+// licenceKind tells a driving licence (photo block at the lower right) from a vehicle licence.
+// down says the card is still upside down.
+func licenceKind(c *bgr, down bool) kiosk.DocKind {
+	x0, y0, x1, y1 := 0.74, 0.45, 0.94, 0.86
+	if down {
+		x0, y0, x1, y1 = 1-x1, 1-y1, 1-x0, 1-y0
+	}
+	g := c.luma(c.rect(x0, y0, x1, y1))
+	dark := 0
+	for _, v := range g.Pix {
+		if v < 200 {
+			dark++
+		}
+	}
+	if float64(dark) > 0.35*float64(len(g.Pix)) {
+		return kiosk.KindDrivingLicence
+	}
+	return kiosk.KindVehicleLicence
+}

@@ -1,0 +1,209 @@
+package fields
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
+)
+
+// Forever is the printed and normalised value of an open-ended validity (长期).
+const Forever = "长期"
+
+// digitRuns splits g into runs of digit-like characters with the safe look-alikes of
+// CARDS.md §4 mapped to digits. A run counts only if at least half of it was printed as real
+// digits, so that label words ("Valid", "For") never turn into numbers.
+func digitRuns(g glyphs) []glyphs {
+	var runs []glyphs
+	var cur glyphs
+	real := 0
+	flush := func() {
+		if len(cur) > 0 && real*2 >= len(cur) {
+			runs = append(runs, cur)
+		}
+		cur, real = nil, 0
+	}
+	for _, x := range g {
+		r := Width(x.r)
+		switch {
+		case isDigit(r):
+			cur = append(cur, glyph{r, x.c})
+			real++
+		case isDigit(digitFix(r)):
+			cur = append(cur, glyph{digitFix(r), x.c})
+		default:
+			flush()
+		}
+	}
+	flush()
+	return runs
+}
+
+// dateAt reads one date from the digit runs starting at runs[i]: either YYYYMMDD in one run or
+// year, month and day in three. It returns the glyphs of the date (for confidence), the
+// normalised text and how many runs it used, or n=0.
+func dateAt(runs []glyphs, i int) (d glyphs, text string, n int) {
+	if i < len(runs) && len(runs[i]) == 8 {
+		r := runs[i]
+		return r, fmt.Sprintf("%s-%s-%s", r[:4], r[4:6], r[6:]), 1
+	}
+	if i+2 < len(runs) && len(runs[i]) >= 4 && len(runs[i+1]) <= 2 && len(runs[i+2]) <= 2 {
+		// A longer first run is label ink read as digits before the year: keep its last four.
+		y, m, dd := runs[i][len(runs[i])-4:], runs[i+1], runs[i+2]
+		d = append(append(append(glyphs{}, y...), m...), dd...)
+		return d, fmt.Sprintf("%s-%02s-%02s", y, m.String(), dd.String()), 3
+	}
+	return nil, "", 0
+}
+
+// checkDate validates a normalised YYYY-MM-DD, also refusing dates after today unless future is
+// allowed (only a validity end may lie ahead).
+func checkDate(text string, g glyphs, today ident.Date, future bool) (Value, ident.Date) {
+	text = strings.ReplaceAll(text, " ", "0")
+	d, err := ident.ParseDate(text)
+	if err != nil {
+		return invalid(text, g.conf(), "not a calendar date"), d
+	}
+	if !future && d.String() > today.String() {
+		return invalid(text, g.conf(), "date after today"), d
+	}
+	return valid(text, g.conf()), d
+}
+
+// Date reads a date printed as digits with any separators: `1985 年 3 月 12 日`,
+// `2015.02.18`, `2018-07-13`, `19850312`. Dates after today are invalid.
+func Date(rd Reading, today ident.Date) Value {
+	g := toGlyphs(rd)
+	runs := digitRuns(g)
+	for i := range runs {
+		if dg, text, n := dateAt(runs, i); n > 0 {
+			v, _ := checkDate(text, dg, today, false)
+			return v
+		}
+	}
+	return invalid(g.String(), g.conf(), "no date")
+}
+
+// Validity is a period of validity as printed: a start date and an end date or 长期.
+type Validity struct {
+	From, Until Value
+	Years       int // the printed term (older driving licences: 有效期限 6年); 0 if none
+}
+
+// ParseValidity reads the three printed forms of CARDS.md §2.2–§2.3 from one or more readings
+// of the same line (for instance a digit-only read and a Chinese read): `2015.02.18-2035.02.18`,
+// `2018-07-13 至 长期`, and `2011-05-23 … 6年`. The first reading that yields a start date
+// gives it; the first that yields an end (a second date, 长期 or a term in years) gives the end.
+// A term runs to the same month and day N years on (02-29 → 02-28 when not a leap year).
+func ParseValidity(today ident.Date, reads ...Reading) Validity {
+	var v Validity
+	var from ident.Date
+	haveFrom, haveUntil := false, false
+	for _, rd := range reads {
+		g := toGlyphs(rd)
+		runs := digitRuns(g)
+		i := 0
+		dg, text, n := dateAt(runs, 0)
+		if n > 0 && !haveFrom {
+			v.From, from = checkDate(text, dg, today, false)
+			haveFrom = true
+		}
+		i += n
+		if haveUntil {
+			continue
+		}
+		if dg, text, m := dateAt(runs, i); n > 0 && m > 0 {
+			v.Until, _ = checkDate(text, dg, today, true)
+			haveUntil = true
+			continue
+		}
+		if u, ok := forever(g); ok {
+			v.Until, haveUntil = u, true
+			continue
+		}
+		if years, c, ok := term(g, runs, n); ok && haveFrom && v.From.Valid {
+			v.Years = years
+			v.Until = valid(from.AddYears(years).String(), min(c, v.From.Conf))
+			haveUntil = true
+		}
+	}
+	if !haveFrom {
+		v.From = invalid("", 0, "no start date")
+	}
+	if !haveUntil {
+		v.Until = invalid("", 0, "no end of validity")
+		// Without its end the start cannot be checked against a term.
+		v.From.Conf = min(v.From.Conf, capSnapped)
+	}
+	return v
+}
+
+// forever finds 长期 in g; 长 alone is enough, at a snapped confidence.
+func forever(g glyphs) (Value, bool) {
+	s := g.String()
+	if i := strings.Index(s, Forever); i >= 0 {
+		k := len([]rune(s[:i]))
+		return valid(Forever, g[k:k+2].conf()), true
+	}
+	// 期 alone is no evidence: the label 有效期限 has it too.
+	for _, x := range g {
+		if x.r == '长' {
+			return valid(Forever, min(x.c, capSnapped)), true
+		}
+	}
+	return Value{}, false
+}
+
+// term finds a printed term `N年` after the start date (skip runs already used by it).
+func term(g glyphs, runs []glyphs, skip int) (years int, c float64, ok bool) {
+	s := g.String()
+	if !strings.Contains(s, "年") || len(runs) <= skip {
+		return 0, 0, false
+	}
+	r := runs[len(runs)-1]
+	if len(r) > 2 {
+		return 0, 0, false
+	}
+	for _, x := range r {
+		years = years*10 + int(x.r-'0')
+	}
+	return years, r.conf(), years > 0
+}
+
+// CheckIDTerm lowers both ends of an ID card's validity when the end is not the start plus
+// one of the terms of CARDS.md §3.5 (5, 10 or 20 years, or 长期): a mismatch means one of them
+// was misread, or the card is not genuine; either way the values need a human.
+func CheckIDTerm(v *Validity) {
+	if !v.From.Valid || !v.Until.Valid || v.Until.Text == Forever {
+		return
+	}
+	from, err := ident.ParseDate(v.From.Text)
+	if err != nil {
+		return
+	}
+	for _, n := range []int{5, 10, 20} {
+		if from.AddYears(n).String() == v.Until.Text {
+			return
+		}
+	}
+	v.From = invalid(v.From.Text, v.From.Conf, "term is not 5, 10 or 20 years")
+	v.Until = invalid(v.Until.Text, v.Until.Conf, "term is not 5, 10 or 20 years")
+}
+
+// CheckDrivingTerm does the same for a driving licence: 6 years, 10 years or 长期.
+func CheckDrivingTerm(v *Validity) {
+	if !v.From.Valid || !v.Until.Valid || v.Until.Text == Forever {
+		return
+	}
+	from, err := ident.ParseDate(v.From.Text)
+	if err != nil {
+		return
+	}
+	for _, n := range []int{6, 10} {
+		if from.AddYears(n).String() == v.Until.Text {
+			return
+		}
+	}
+	v.From = invalid(v.From.Text, v.From.Conf, "term is not 6 or 10 years")
+	v.Until = invalid(v.Until.Text, v.Until.Conf, "term is not 6 or 10 years")
+}

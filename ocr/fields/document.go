@@ -1,0 +1,141 @@
+package fields
+
+import "github.com/xiaozhi-kiosk/xiaozhi/ident"
+
+// Readings holds what OCR read for one document, keyed by field key (CARDS.md §2), with
+// "validity" for the line that carries valid_from and valid_until. A key may hold several
+// readings of the same region (for instance digits-only and Chinese); the first is primary.
+type Readings map[string][]Reading
+
+func (r Readings) first(key string) Reading {
+	if rs := r[key]; len(rs) > 0 {
+		return rs[0]
+	}
+	return Reading{}
+}
+
+// IDFront normalises the fields of an ID card's portrait side and cross-checks them.
+func IDFront(r Readings, today ident.Date) map[string]Value {
+	out := map[string]Value{
+		"name":       Name(r.first("name")),
+		"sex":        Sex(r.first("sex")),
+		"ethnicity":  Ethnicity(r.first("ethnicity")),
+		"birth_date": Date(r.first("birth_date"), today),
+		"address":    Address(r.first("address")),
+	}
+	p := person(out["birth_date"], out["sex"])
+	out["id_number"] = IDNumber(r.first("id_number"), p, today)
+	crossCheck(out, "id_number", today)
+	return out
+}
+
+// IDBack normalises the issuing authority and validity of an ID card's emblem side.
+func IDBack(r Readings, today ident.Date) map[string]Value {
+	v := ParseValidity(today, r["validity"]...)
+	CheckIDTerm(&v)
+	return map[string]Value{
+		"authority":   Authority(r.first("authority")),
+		"valid_from":  v.From,
+		"valid_until": v.Until,
+	}
+}
+
+// DrivingLicence normalises the main page of a driving licence.
+func DrivingLicence(r Readings, today ident.Date) map[string]Value {
+	out := map[string]Value{
+		"name":             Name(r.first("name")),
+		"sex":              Sex(r.first("sex")),
+		"nationality":      Nationality(r.first("nationality")),
+		"address":          Address(r.first("address")),
+		"birth_date":       Date(r.first("birth_date"), today),
+		"first_issue_date": Date(r.first("first_issue_date"), today),
+		"classes":          Classes(r.first("classes")),
+	}
+	p := person(out["birth_date"], out["sex"])
+	out["licence_number"] = LicenceNumber(r.first("licence_number"), p, today)
+	crossCheck(out, "licence_number", today)
+	v := ParseValidity(today, r["validity"]...)
+	CheckDrivingTerm(&v)
+	out["valid_from"], out["valid_until"] = v.From, v.Until
+	checkOrder(out, "first_issue_date", "valid_from")
+	return out
+}
+
+// VehicleLicence normalises the main page of a vehicle licence.
+func VehicleLicence(r Readings, today ident.Date) map[string]Value {
+	out := map[string]Value{
+		"plate_number":  Plate(r.first("plate_number")),
+		"vehicle_type":  Text(r.first("vehicle_type"), "车辆类型"),
+		"owner":         Name(r.first("owner")),
+		"address":       Address(r.first("address")),
+		"use_nature":    UseNature(r.first("use_nature")),
+		"brand_model":   Text(r.first("brand_model"), "品牌型号"),
+		"vin":           VIN(r.first("vin")),
+		"engine_number": EngineNumber(r.first("engine_number")),
+		"register_date": Date(r.first("register_date"), today),
+		"issue_date":    Date(r.first("issue_date"), today),
+	}
+	// An owner may be a company, whose name has digits or brackets: only keep what the text
+	// itself says, not the personal-name checks.
+	if o := out["owner"]; o.Problem == "character not in a name" || o.Problem == "implausible length" {
+		out["owner"] = Text(r.first("owner"), "所有人")
+	}
+	checkOrder(out, "register_date", "issue_date")
+	return out
+}
+
+func person(birth, sex Value) Person {
+	var p Person
+	if birth.Valid {
+		p.Birth = birth.Text
+	}
+	if sex.Valid {
+		p.Sex = sex.Text
+	}
+	return p
+}
+
+// crossCheck compares birth_date and sex with the ID number (CARDS.md §3.1). When the number
+// validates and a field was unreadable, the number supplies it at a derived confidence (the
+// only correction of a date CARDS.md §4 allows); when both were read and disagree, both are
+// lowered, because either may be the misread.
+func crossCheck(out map[string]Value, key string, today ident.Date) {
+	num := out[key]
+	if !num.Valid || len(num.Text) != 18 {
+		// Nothing confirms the birth date: a well-formed misread would look settled.
+		if b := out["birth_date"]; b.Valid {
+			b.Conf = min(b.Conf, capSnapped)
+			out["birth_date"] = b
+		}
+		return
+	}
+	id, err := ident.ParseIDNumber(num.Text, today)
+	if err != nil {
+		return
+	}
+	derive := func(field, want string) {
+		v := out[field]
+		switch {
+		case !v.Valid:
+			c := min(num.Conf, capDerived)
+			if v.Text != "" && editDistance(v.Text, want) <= 2 {
+				c = min(num.Conf, capRepaired)
+			}
+			out[field] = Value{Text: want, Conf: c, Valid: true, Problem: "taken from the ID number"}
+		case v.Text != want:
+			out[field] = invalid(v.Text, v.Conf, "disagrees with the ID number")
+			out[key] = invalid(num.Text, num.Conf, "disagrees with "+field)
+		}
+	}
+	derive("birth_date", id.Birth.String())
+	derive("sex", id.Sex)
+}
+
+// checkOrder lowers two dates that must not be in reverse order.
+func checkOrder(out map[string]Value, earlier, later string) {
+	a, b := out[earlier], out[later]
+	if a.Valid && b.Valid && a.Text > b.Text {
+		out[earlier] = invalid(a.Text, a.Conf, "after "+later)
+		out[later] = invalid(b.Text, b.Conf, "before "+earlier)
+	}
+}

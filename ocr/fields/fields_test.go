@@ -1,0 +1,311 @@
+package fields
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
+)
+
+var today = mustDate("2026-06-01")
+
+func mustDate(s string) ident.Date {
+	d, err := ident.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// rd builds a reading with the same confidence for every rune, except those listed in low.
+func rd(text string, c float64, low ...int) Reading {
+	n := len([]rune(text))
+	cs := make([]float64, n)
+	for i := range cs {
+		cs[i] = c
+	}
+	for _, i := range low {
+		cs[i] = 0.4
+	}
+	return Reading{Text: text, Conf: cs}
+}
+
+func TestNormalisers(t *testing.T) {
+	tests := []struct {
+		name  string
+		f     func(Reading) Value
+		in    string
+		want  string
+		valid bool
+	}{
+		{"name plain", Name, "张 三", "张三", false},
+		{"name label caught", Name, "姓名 王小明", "王小明", false},
+		{"name dot variants", Name, "买买提•艾力", "买买提·艾力", false},
+		{"name katakana dot", Name, "阿依古丽・吐尔逊", "阿依古丽·吐尔逊", false},
+		{"sex", Sex, " 男 ", "男", true},
+		{"sex with label", Sex, "性别女", "女", true},
+		{"sex unreadable", Sex, "舅", "舅", false},
+		{"ethnicity", Ethnicity, "汉", "汉", true},
+		{"ethnicity trailing zu", Ethnicity, "维吾尔族", "维吾尔", true},
+		{"ethnicity snapped", Ethnicity, "维吾尓", "维吾尔", true},
+		{"ethnicity unknown", Ethnicity, "火星", "火星", false},
+		{"address lines joined", Address, "浙江省宁波市海曙区\n中山西路１２３号", "浙江省宁波市海曙区中山西路123号", false},
+		{"vin", VIN, "LSVWY4180KN246094", "LSVWY4180KN246094", true},
+		{"vin I and O", VIN, "LBEHDAEB58Y03886O", "LBEHDAEB58Y038860", true},
+		{"vin bad check", VIN, "LSVB12AG180498981", "LSVB12AG180498981", false},
+		{"vin degenerate", VIN, "11111111111111111", "11111111111111111", false},
+		{"plate with dot", Plate, "京A·00599", "京A00599", true},
+		{"plate new energy", Plate, "京AD92035", "京AD92035", true},
+		{"plate O in serial", Plate, "京A0O599", "京A00599", true},
+		{"plate bad province", Plate, "X A00599", "XA00599", false},
+		{"classes", Classes, "A2D", "A2D", true},
+		{"classes C工", Classes, "C工", "C1", true},
+		{"classes Cl", Classes, "Cl", "C1", true},
+		{"classes repeat", Classes, "C1C1", "C1C1", false},
+		{"use nature", UseNature, "非营运", "非营运", true},
+		{"use nature snapped", UseNature, "非营远", "非营运", true},
+		{"engine", EngineNumber, "ckj 123456", "CKJ123456", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.f(rd(tt.in, 0.95))
+			if got.Text != tt.want || got.Valid != tt.valid {
+				t.Fatalf("%q → %+v, want %q valid=%v", tt.in, got, tt.want, tt.valid)
+			}
+			if !got.Valid && tt.valid == false && got.Problem != "" && got.Conf > capInvalid {
+				t.Errorf("failed check kept confidence %.2f", got.Conf)
+			}
+		})
+	}
+}
+
+func TestDate(t *testing.T) {
+	tests := []struct {
+		in, want string
+		valid    bool
+	}{
+		{"1985 年 3 月 12 日", "1985-03-12", true},
+		{"1985年12月1日", "1985-12-01", true},
+		{"2018-07-13", "2018-07-13", true},
+		{"2015.02.18", "2015-02-18", true},
+		{"19850312", "1985-03-12", true},
+		{"2O18-O7-13", "2018-07-13", true},
+		{"1971-96-12", "1971-96-12", false},
+		{"2030-01-01", "2030-01-01", false}, // after today
+		{"Valid", "Valid", false},
+	}
+	for _, tt := range tests {
+		got := Date(rd(tt.in, 0.9), today)
+		if got.Text != tt.want || got.Valid != tt.valid {
+			t.Errorf("Date(%q) = %+v, want %q valid=%v", tt.in, got, tt.want, tt.valid)
+		}
+	}
+}
+
+func TestParseValidity(t *testing.T) {
+	tests := []struct {
+		name        string
+		reads       []string
+		from, until string
+		years       int
+	}{
+		{"id card", []string{"2015.02.18-2035.02.18"}, "2015-02-18", "2035-02-18", 0},
+		{"id card forever", []string{"2015.02.18-长期"}, "2015-02-18", "长期", 0},
+		{"digits then chinese", []string{"2015.02.18-", "2015.02.18-长期"}, "2015-02-18", "长期", 0},
+		{"driving current", []string{"2018-07-13 至 2024-07-13"}, "2018-07-13", "2024-07-13", 0},
+		{"driving forever", []string{"2018-07-13至长期"}, "2018-07-13", "长期", 0},
+		{"driving older", []string{"2011-05-23 有效期限 Valid For 6年"}, "2011-05-23", "2017-05-23", 6},
+		{"older leap day", []string{"2012-02-29 有效期限 10年"}, "2012-02-29", "2022-02-28", 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var reads []Reading
+			for _, s := range tt.reads {
+				reads = append(reads, rd(s, 0.9))
+			}
+			v := ParseValidity(today, reads...)
+			if v.From.Text != tt.from || v.Until.Text != tt.until || v.Years != tt.years {
+				t.Fatalf("got %q %q %d, want %q %q %d", v.From.Text, v.Until.Text, v.Years, tt.from, tt.until, tt.years)
+			}
+			if !v.From.Valid || !v.Until.Valid {
+				t.Fatalf("not valid: %+v", v)
+			}
+		})
+	}
+}
+
+func TestCheckTerms(t *testing.T) {
+	v := ParseValidity(today, rd("2015.02.18-2030.02.18", 0.95))
+	CheckIDTerm(&v)
+	if v.From.Valid || v.Until.Conf > capInvalid {
+		t.Errorf("15-year ID term accepted: %+v", v)
+	}
+	v = ParseValidity(today, rd("2015.02.18-2025.02.18", 0.95))
+	CheckIDTerm(&v)
+	if !v.From.Valid || !v.Until.Valid {
+		t.Errorf("10-year ID term rejected: %+v", v)
+	}
+	v = ParseValidity(today, rd("2018-07-13至2028-07-13", 0.95))
+	CheckDrivingTerm(&v)
+	if !v.Until.Valid {
+		t.Errorf("10-year licence term rejected: %+v", v)
+	}
+}
+
+func TestIDNumber(t *testing.T) {
+	male := Person{Birth: "1990-03-07", Sex: "男"}
+	tests := []struct {
+		name  string
+		in    Reading
+		p     Person
+		want  string
+		valid bool
+	}{
+		{"valid", rd("110101199003078670", 0.95), Person{}, "110101199003078670", true},
+		{"spaces and full width", rd("１１0101 19900307 8670", 0.95), Person{}, "110101199003078670", true},
+		{"look-alikes in digits", rd("11O1O1I99OO3O7867O", 0.95), Person{}, "110101199003078670", true},
+		{"lower x at the end", rd("11010119900307867x", 0.95), Person{}, "11010119900307867X", false},
+		{"bad date", rd("440308199902301512", 0.95), Person{}, "440308199902301512", false},
+		{"unknown province still valid", rd("111111199901101514", 0.95), Person{}, "111111199901101514", true},
+		// 110101199003078670 read with its 15th digit 8 as 3, at low confidence: the only
+		// single substitution that validates and agrees with birth and sex restores it.
+		{"repair at low confidence", rd("110101199003073670", 0.95, 14), male, "110101199003078670", true},
+		{"no repair when confident", rd("110101199003073670", 0.95), male, "110101199003073670", false},
+		{"no repair without birth and sex", rd("110101199003073670", 0.95, 14), Person{}, "110101199003073670", false},
+		{"short", rd("11010119900307867", 0.95), Person{}, "11010119900307867", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := IDNumber(tt.in, tt.p, today)
+			if got.Text != tt.want || got.Valid != tt.valid {
+				t.Fatalf("got %+v, want %q valid=%v", got, tt.want, tt.valid)
+			}
+			if !got.Valid && got.Conf > capInvalid {
+				t.Errorf("invalid number kept confidence %.2f", got.Conf)
+			}
+		})
+	}
+}
+
+func TestIDNumberUnknownProvinceLowersConfidence(t *testing.T) {
+	// 99 is no province: the number is still valid (a warning), but not confident.
+	first17 := "99010119900307867"
+	c, err := ident.IDCheckChar(first17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := IDNumber(rd(first17+string(c), 0.99), Person{}, today)
+	if !got.Valid || got.Conf >= 0.8 {
+		t.Errorf("unknown province kept confidence %.2f", got.Conf)
+	}
+}
+
+func TestIDFrontCrossCheck(t *testing.T) {
+	r := Readings{
+		"name":       {rd("王小明", 0.95)},
+		"sex":        {rd("女", 0.95)}, // the number says 男
+		"ethnicity":  {rd("汉", 0.95)},
+		"birth_date": {rd("1990年13月7日", 0.95)}, // unreadable month
+		"address":    {rd("北京市东城区东华门街道", 0.95)},
+		"id_number":  {rd("110101199003078670", 0.95)},
+	}
+	got := IDFront(r, today)
+	if b := got["birth_date"]; b.Text != "1990-03-07" || b.Conf >= 0.95 {
+		t.Errorf("birth not taken from the number at a lowered confidence: %+v", b)
+	}
+	if s := got["sex"]; s.Text != "女" || s.Conf >= 0.8 {
+		t.Errorf("disagreeing sex not lowered: %+v", s)
+	}
+	if n := got["id_number"]; n.Conf >= 0.8 {
+		t.Errorf("disagreeing number not lowered: %+v", n)
+	}
+}
+
+func TestDrivingLicence(t *testing.T) {
+	r := Readings{
+		"licence_number":   {rd("610481199101253838", 0.95)},
+		"name":             {rd("李四", 0.95)},
+		"sex":              {rd("男", 0.95)},
+		"nationality":      {rd("中国", 0.95)},
+		"address":          {rd("陕西省咸阳市兴平市东城街道", 0.95)},
+		"birth_date":       {rd("1991-01-25", 0.95)},
+		"first_issue_date": {rd("2012-05-23", 0.95)},
+		"classes":          {rd("C1", 0.95)},
+		"validity":         {rd("2018-05-23至2028-05-23", 0.95)},
+	}
+	got := DrivingLicence(r, today)
+	for k, want := range map[string]string{"licence_number": "610481199101253838", "valid_from": "2018-05-23",
+		"valid_until": "2028-05-23", "classes": "C1", "nationality": "中国", "sex": "男"} {
+		if v := got[k]; v.Text != want || !v.Valid {
+			t.Errorf("%s = %+v, want %q", k, v, want)
+		}
+	}
+}
+
+func TestWidthAndDot(t *testing.T) {
+	if got := string(Width('１')) + string(Width('Ａ')) + string(Width('　')); got != "1A " {
+		t.Errorf("Width: %q", got)
+	}
+	for _, r := range middleDots {
+		if Dot(r) != '·' {
+			t.Errorf("Dot(%q) = %q", r, Dot(r))
+		}
+	}
+}
+
+func FuzzDate(f *testing.F) {
+	for _, s := range []string{"1985 年 3 月 12 日", "2015.02.18", "19850312", "", "年月日", "9999-99-99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := Date(Reading{Text: s}, today)
+		if v.Valid {
+			if _, err := ident.ParseDate(v.Text); err != nil || v.Text > today.String() {
+				t.Fatalf("Date(%q) valid but %q", s, v.Text)
+			}
+		}
+		if v.Conf < 0 || v.Conf > 1 {
+			t.Fatalf("confidence %v", v.Conf)
+		}
+	})
+}
+
+func FuzzIDNumber(f *testing.F) {
+	for _, s := range []string{"110101199003078670", "11O1O1I99OO3O7867O", "11010119900307867x", "", "×"} {
+		f.Add(s, 0.5)
+	}
+	f.Fuzz(func(t *testing.T, s string, c float64) {
+		n := len([]rune(s))
+		cs := make([]float64, n)
+		for i := range cs {
+			cs[i] = c
+		}
+		v := IDNumber(Reading{Text: s, Conf: cs}, Person{Birth: "1990-03-07", Sex: "男"}, today)
+		if v.Valid {
+			if _, err := ident.ParseIDNumber(v.Text, today); err != nil {
+				t.Fatalf("IDNumber(%q) valid but %q: %v", s, v.Text, err)
+			}
+		} else if v.Conf > capInvalid {
+			t.Fatalf("invalid with confidence %v", v.Conf)
+		}
+		if strings.ContainsAny(v.Text, "×x") && v.Valid {
+			t.Fatalf("lower-case check character kept: %q", v.Text)
+		}
+	})
+}
+
+func FuzzParseValidity(f *testing.F) {
+	for _, s := range []string{"2015.02.18-2035.02.18", "2018-07-13至长期", "2011-05-23 6年", "长", "年99"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := ParseValidity(today, Reading{Text: s})
+		for _, x := range []Value{v.From, v.Until} {
+			if x.Valid && x.Text != Forever {
+				if _, err := ident.ParseDate(x.Text); err != nil {
+					t.Fatalf("%q: valid %q", s, x.Text)
+				}
+			}
+		}
+	})
+}

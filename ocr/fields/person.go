@@ -1,0 +1,172 @@
+package fields
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Labels printed next to values, which a padded region may catch (CARDS.md §2).
+var (
+	labelsName      = []string{"姓名", "Name"}
+	labelsSex       = []string{"性别", "Sex"}
+	labelsEthnicity = []string{"民族"}
+	labelsAddress   = []string{"住址", "Address"}
+	labelsAuthority = []string{"签发机关"}
+)
+
+// Name normalises a personal (or company) name: spaces removed, separator variants mapped to
+// U+00B7, full-width folded. It is never corrected (CARDS.md §4); characters that cannot be part
+// of a Chinese name lower the confidence instead.
+func Name(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
+	g = g.trimLabels(labelsName...)
+	g = g.mapRunes(Dot)
+	s := g.String()
+	c := g.conf()
+	if s == "" {
+		return invalid("", 0, "empty")
+	}
+	for i, x := range g {
+		if x.r == '·' && (i == 0 || i == len(g)-1) {
+			return invalid(s, c, "separator at an end")
+		}
+		if !isHan(x.r) && x.r != '·' {
+			return invalid(s, c, "character not in a name")
+		}
+	}
+	if n := len(g); n < 2 || n > 30 {
+		return invalid(s, c, "implausible length")
+	}
+	return Value{Text: s, Conf: min(c, capUnverified)}
+}
+
+// Sex reads 男 or 女. Anything else is invalid: there is no safe snap from other characters.
+func Sex(rd Reading) Value {
+	g := toGlyphs(rd).filter(func(r rune) bool { return !isSpace(r) }).trimLabels(labelsSex...)
+	var found glyphs
+	for _, x := range g {
+		if x.r == '男' || x.r == '女' {
+			found = append(found, x)
+		}
+	}
+	if len(found) != 1 {
+		return invalid(g.String(), g.conf(), "not 男 or 女")
+	}
+	c := found[0].c
+	if len(g) > 1 {
+		c = min(c, capSnapped) // stray characters around it: the region was not clean
+	}
+	return valid(string(found[0].r), c)
+}
+
+// ethnicities are the 56 recognised nationalities as printed on ID cards, without 族.
+var ethnicities = strings.Fields(`汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲
+高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克
+俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺`)
+
+// Ethnicity reads one of the 56 names (a trailing 族 is dropped), snapping to the unique
+// nearest name when one character was misread.
+func Ethnicity(rd Reading) Value {
+	g := toGlyphs(rd).filter(isHan).trimLabels(labelsEthnicity...)
+	if n := len(g); n > 1 && g[n-1].r == '族' {
+		g = g[:n-1]
+	}
+	if len(g) > 1 && g[0].r == '族' {
+		g = g[1:] // the end of the label 民族, printed close to the value
+	}
+	s, c := g.String(), g.conf()
+	m, snapped, ok := snap(s, ethnicities)
+	switch {
+	case !ok:
+		return invalid(s, c, "not one of the 56 ethnicities")
+	case snapped:
+		return valid(m, min(c, capSnapped))
+	}
+	return valid(m, c)
+}
+
+// Address joins the printed lines without spaces and folds full-width characters. Like a name
+// it is never corrected.
+func Address(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
+	g = g.trimLabels(labelsAddress...)
+	s := g.String()
+	if s == "" {
+		return invalid("", 0, "empty")
+	}
+	c := g.conf()
+	han := 0
+	for _, x := range g {
+		if isHan(x.r) {
+			han++
+		}
+	}
+	if han < 3 {
+		return invalid(s, c, "too few characters for an address")
+	}
+	return Value{Text: s, Conf: min(c, capUnverified)}
+}
+
+// Authority reads the issuing office on the back of an ID card, as printed.
+func Authority(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
+	g = g.trimLabels(labelsAuthority...)
+	s := g.String()
+	c := g.conf()
+	if len(g) < 4 {
+		return invalid(s, c, "too short for an authority")
+	}
+	for _, x := range g {
+		if !isHan(x.r) {
+			return invalid(s, c, "character not in an authority")
+		}
+	}
+	if !strings.HasSuffix(s, "局") && !strings.HasSuffix(s, "分局") && !strings.HasSuffix(s, "所") {
+		return Value{Text: s, Conf: min(c, capSnapped), Problem: "unusual ending"}
+	}
+	return Value{Text: s, Conf: min(c, capUnverified)}
+}
+
+// Text reads a free-text value as printed (vehicle type, brand and model, owner, nationality):
+// spaces removed, full-width folded, ASCII letters upper-cased.
+func Text(rd Reading, labels ...string) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
+	g = g.trimLabels(labels...)
+	g = g.mapRunes(unicode.ToUpper)
+	s := g.String()
+	if s == "" {
+		return invalid("", 0, "empty")
+	}
+	return Value{Text: s, Conf: min(g.conf(), capUnverified)}
+}
+
+// useNatures are the printed values of 使用性质 (CARDS.md §2.4).
+var useNatures = []string{"非营运", "营运", "货运", "公路客运", "旅游客运", "出租客运", "租赁", "危化品运输",
+	"教练", "营转非", "出租转非", "警用", "消防", "救护", "工程救险", "幼儿校车", "小学生校车", "中小学生校车",
+	"校车", "预约出租客运", "城市公交", "专用校车"}
+
+// UseNature snaps the use character of a vehicle to the closed set of printed values.
+func UseNature(rd Reading) Value {
+	g := toGlyphs(rd).filter(isHan).trimLabels("使用性质")
+	s, c := g.String(), g.conf()
+	m, snapped, ok := snap(s, useNatures)
+	switch {
+	case !ok:
+		return Value{Text: s, Conf: min(c, capSnapped), Problem: "not a known use character"}
+	case snapped:
+		return valid(m, min(c, capSnapped))
+	}
+	return valid(m, c)
+}
+
+// Nationality reads the holder's nationality as printed; 中国 is the common case and the only
+// one checked.
+func Nationality(rd Reading) Value {
+	v := Text(rd, "国籍", "Nationality")
+	if v.Text == "中国" {
+		v.Valid = true
+	} else if m, snapped, ok := snap(v.Text, []string{"中国"}); ok && snapped {
+		return valid(m, min(v.Conf, capSnapped))
+	}
+	return v
+}

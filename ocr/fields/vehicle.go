@@ -1,0 +1,127 @@
+package fields
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
+)
+
+// capVINRepair is lower than capRepaired: unlike an ID number, nothing else on the page
+// confirms a VIN repair, and a wrong candidate passes a mod-11 check one time in eleven.
+const capVINRepair = 0.75
+
+// vinConfusable lists what a VIN character may have been misread from, for the
+// single-substitution repair.
+var vinConfusable = map[byte]string{
+	'0': "8D", '1': "7", '3': "58", '5': "38S", '6': "8G", '7': "1", '8': "0356B",
+	'S': "5", 'B': "8", 'Z': "2", '2': "Z", 'G': "6", 'D': "0",
+}
+
+// VIN reads a 17-character vehicle identification number. I, O and Q cannot occur and become
+// 1, 0 and 0; a failing check digit is repaired only by a unique single substitution at a
+// low-confidence position (CARDS.md §4).
+func VIN(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) && r != '-' })
+	g = g.trimLabels("车辆识别代号", "VIN")
+	g = g.mapRunes(func(r rune) rune {
+		switch r = unicode.ToUpper(r); r {
+		case 'I':
+			return '1'
+		case 'O', 'Q':
+			return '0'
+		}
+		return r
+	})
+	s, c := g.String(), g.conf()
+	if len(g) != 17 || len(s) != 17 {
+		return invalid(s, c, "not 17 characters")
+	}
+	if s == strings.Repeat(s[:1], 17) {
+		return invalid(s, c, "degenerate VIN")
+	}
+	err := ident.ValidateVIN(s)
+	if err == nil {
+		return valid(s, c)
+	}
+	b := []byte(s)
+	var found []string
+	for i := range b {
+		if g[i].c >= repairBelow {
+			continue
+		}
+		orig := b[i]
+		for _, alt := range vinConfusable[orig] {
+			b[i] = byte(alt)
+			if ident.ValidateVIN(string(b)) == nil {
+				found = append(found, string(b))
+			}
+		}
+		b[i] = orig
+	}
+	if len(found) == 1 {
+		return Value{Text: found[0], Conf: min(c, capVINRepair), Valid: true, Problem: "check digit repair"}
+	}
+	return invalid(s, c, "fails validation: "+err.Error())
+}
+
+// plateSeparators are the dots and dashes printed or misread between province+letter and serial.
+const plateSeparators = "·•・.．-—_ "
+
+// Plate reads a number plate without its separator dot. I and O do not occur on plates, so in
+// the serial they are read as 1 and 0.
+func Plate(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool {
+		return !isSpace(r) && !strings.ContainsRune(plateSeparators, r)
+	})
+	g = g.trimLabels("号牌号码")
+	g = g.mapRunes(unicode.ToUpper)
+	for i := 2; i < len(g); i++ {
+		switch g[i].r {
+		case 'I':
+			g[i].r = '1'
+		case 'O':
+			g[i].r = '0'
+		}
+	}
+	s, c := g.String(), g.conf()
+	if _, err := ident.ParsePlate(s); err != nil {
+		return invalid(s, c, "not a plate: "+err.Error())
+	}
+	return valid(s, c)
+}
+
+// Classes reads the licence classes as printed (`C1`, `A2D`), with the one fixed misreading of
+// 1 after C (`C工`, `Cl`, `CI`) repaired because the grammar admits nothing else there.
+func Classes(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
+	g = g.trimLabels("准驾车型", "Class")
+	g = g.mapRunes(unicode.ToUpper)
+	for i := 1; i < len(g); i++ {
+		if g[i-1].r == 'C' && strings.ContainsRune("工L|I丨", g[i].r) {
+			g[i].r = '1'
+		}
+	}
+	s, c := g.String(), g.conf()
+	if _, err := ident.ParseClasses(s); err != nil {
+		return invalid(s, c, "not licence classes: "+err.Error())
+	}
+	return valid(s, c)
+}
+
+// EngineNumber reads an engine number: letters and digits as printed. Nothing can check it.
+func EngineNumber(rd Reading) Value {
+	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
+	g = g.trimLabels("发动机号码", "Engine", "No.")
+	g = g.mapRunes(unicode.ToUpper)
+	s, c := g.String(), g.conf()
+	if len(g) < 4 {
+		return invalid(s, c, "too short")
+	}
+	for _, x := range g {
+		if !(x.r >= 'A' && x.r <= 'Z' || isDigit(x.r)) {
+			return invalid(s, c, "not letters and digits")
+		}
+	}
+	return Value{Text: s, Conf: c}
+}

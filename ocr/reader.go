@@ -1,0 +1,184 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
+)
+
+// Config configures a Reader.
+type Config struct {
+	// Clients is the number of warm Tesseract clients per script (Chinese, Latin), and so the
+	// number of reads that can recognise text at the same time. Zero means one per CPU.
+	Clients int
+	// TessData is the directory holding chi_sim and eng traineddata; empty means Tesseract's
+	// default (TESSDATA_PREFIX or the compiled-in path).
+	TessData string
+	// MaxPixels refuses larger images before decoding them. Zero means 40 megapixels.
+	MaxPixels int
+	// Now gives "today" for date checks (no date but a validity end may lie after it). Nil
+	// means time.Now.
+	Now func() time.Time
+}
+
+// Reader reads ID cards and licences from photos. It implements kiosk.Reader and is safe for
+// concurrent use: reads share a pool of warm Tesseract clients.
+type Reader struct {
+	cfg    Config
+	logger *slog.Logger
+	tess   *tesseract
+	text   recognizer
+}
+
+var _ kiosk.Reader = (*Reader)(nil)
+
+// NewReader loads the Tesseract models into cfg.Clients clients per script, which takes about a
+// second per client; keep the Reader and reuse it.
+func NewReader(cfg Config, logger *slog.Logger) (*Reader, error) {
+	if cfg.Clients <= 0 {
+		cfg.Clients = runtime.NumCPU()
+	}
+	if cfg.MaxPixels <= 0 {
+		cfg.MaxPixels = 40_000_000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	t, err := newTesseract(cfg.Clients, cfg.TessData)
+	if err != nil {
+		return nil, kiosk.Errorf(kiosk.EUNAVAILABLE, "文字识别组件不可用。")
+	}
+	return &Reader{cfg: cfg, logger: logger.With("component", "ocr"), tess: t, text: t}, nil
+}
+
+// Close waits for reads in progress and frees the Tesseract clients.
+func (r *Reader) Close() error {
+	r.tess.close()
+	return nil
+}
+
+// Read finds the document in the photo, rectifies it and reads its fields. kind may be
+// kiosk.KindAuto. It returns EUNREADABLE for bytes that are not a decodable image or exceed the
+// pixel limit, EUNAVAILABLE when ctx ends while waiting for a Tesseract client, and otherwise a
+// Document: a poor photo comes back with quality flags and low confidences, not an error.
+func (r *Reader) Read(ctx context.Context, img []byte, kind kiosk.DocKind) (kiosk.Document, error) {
+	if kind != kiosk.KindAuto && !kind.Valid() {
+		return kiosk.Document{}, kiosk.Errorf(kiosk.EUNSUPPORTED, "不支持的证件类型。")
+	}
+	c, flags, err := r.rectify(img, kind)
+	if err != nil {
+		return kiosk.Document{}, err
+	}
+	doc := kiosk.Document{Kind: kind, Fields: map[string]string{}, Confidence: map[string]float64{}}
+	if c == nil {
+		doc.Flags = flags.list()
+		return doc, nil
+	}
+	doc.Kind = c.kind
+	if flags.has(kiosk.FlagWrongSide) {
+		doc.Flags = flags.list()
+		return doc, nil
+	}
+	vals, err := r.readFields(ctx, c)
+	if err != nil {
+		return kiosk.Document{}, err
+	}
+	for k, v := range vals {
+		doc.Fields[k] = v.Text
+		doc.Confidence[k] = v.Conf
+	}
+	doc.Flags = flags.list()
+	return doc, nil
+}
+
+// card is a rectified document of a decided kind, upright.
+type card struct {
+	*bgr
+	kind kiosk.DocKind
+}
+
+// rectify decodes the photo, finds and warps the card, decides kind and orientation and
+// computes the quality flags. It returns a nil card when no document was found.
+func (r *Reader) rectify(img []byte, kind kiosk.DocKind) (*card, flagSet, error) {
+	flags := flagSet{}
+	m, scale, err := decode(img, r.cfg.MaxPixels)
+	if err != nil {
+		return nil, flags, err
+	}
+	defer m.Close()
+	f := findCard(m)
+	frameFlags(f, scale, flags)
+	if !f.ok && aspectError(float64(f.frame.X)/float64(f.frame.Y)) > 0.1 &&
+		aspectError(float64(f.frame.Y)/float64(f.frame.X)) > 0.1 {
+		flags.add(kiosk.FlagNotACard)
+		return nil, flags, nil
+	}
+	if !f.ok {
+		// A photo cropped to the card itself has no border to find: the frame is the card.
+		f.q = orderQuad([]image.Point{{0, 0}, {f.frame.X, 0}, {f.frame.X, f.frame.Y}, {0, f.frame.Y}})
+	}
+	family := kind
+	if kind == kiosk.KindAuto {
+		family = kiosk.KindIDCardFront
+		if a := f.q.aspect(); a < (aspectID+aspectLicence)/2 {
+			family = kiosk.KindDrivingLicence
+		}
+	}
+	w, h := canvasSize(family)
+	c := &card{bgr: warp(m, f.q, w, h), kind: kind}
+	r.classify(c, family, flags)
+	canvasFlags(c, flags)
+	return c, flags, nil
+}
+
+// readFields crops and reads every region of the card's layout, then normalises and checks the
+// values together.
+func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Value, error) {
+	rd := fields.Readings{}
+	for _, rg := range layouts[c.kind] {
+		g := crop(c.bgr, rg)
+		if g == nil {
+			continue
+		}
+		reading, err := r.text.recognize(ctx, g, rg.req)
+		if err != nil {
+			return nil, err
+		}
+		rd[rg.key] = append(rd[rg.key], reading)
+		if rg.key == "validity" && rg.req.script == scriptLatin && !twoDates(reading) {
+			// 长期 is Chinese: read the line again with the Chinese model for its end.
+			again, err := r.text.recognize(ctx, g, han)
+			if err != nil {
+				return nil, err
+			}
+			rd[rg.key] = append(rd[rg.key], again)
+		}
+	}
+	today := ident.Today(r.cfg.Now())
+	switch c.kind {
+	case kiosk.KindIDCardFront:
+		return fields.IDFront(rd, today), nil
+	case kiosk.KindIDCardBack:
+		return fields.IDBack(rd, today), nil
+	case kiosk.KindDrivingLicence:
+		return fields.DrivingLicence(rd, today), nil
+	case kiosk.KindVehicleLicence:
+		return fields.VehicleLicence(rd, today), nil
+	}
+	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
+}
+
+func twoDates(rd fields.Reading) bool {
+	v := fields.ParseValidity(ident.Date{}, rd)
+	return v.From.Text != "" && v.Until.Text != "" && v.Until.Text != fields.Forever
+}

@@ -1,0 +1,210 @@
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+)
+
+// testNow is the reference day of cardgen's records: every generated date but a validity end
+// lies before it.
+var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+
+var (
+	readerOnce sync.Once
+	reader     *Reader
+	readerErr  error
+)
+
+// mustReader returns a Reader shared by the package's tests: loading the models takes about a
+// second per client. It skips where Tesseract's models are missing unless
+// XIAOZHI_TEST_REQUIRE=1 says they must be there.
+func mustReader(tb testing.TB) *Reader {
+	tb.Helper()
+	readerOnce.Do(func() {
+		reader, readerErr = NewReader(Config{Clients: 2, Now: func() time.Time { return testNow }}, nil)
+	})
+	if readerErr != nil {
+		if os.Getenv("XIAOZHI_TEST_REQUIRE") == "1" {
+			tb.Fatalf("tesseract: %v", readerErr)
+		}
+		tb.Skipf("tesseract not available: %v", readerErr)
+	}
+	return reader
+}
+
+func TestReadUnreadable(t *testing.T) {
+	r := mustReader(t)
+	good, _ := mustSynth(t, kiosk.KindIDCardFront, 1, "noto", shot{})
+	tests := []struct {
+		name string
+		img  []byte
+	}{
+		{"zero bytes", nil},
+		{"not an image", []byte("%PDF-1.4 this is not a photo")},
+		{"truncated jpeg", good[:len(good)*2/3]},
+		{"huge png", hugePNG(20000, 20000)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := r.Read(context.Background(), tt.img, kiosk.KindAuto)
+			if kiosk.ErrorCode(err) != kiosk.EUNREADABLE {
+				t.Fatalf("got %v, want EUNREADABLE", err)
+			}
+			if kiosk.ErrorMessage(err) == "" {
+				t.Fatal("no message for the screen")
+			}
+		})
+	}
+}
+
+// hugePNG returns a valid PNG header announcing w×h pixels and no pixel data: enough for a
+// decoder that trusts the header to allocate gigabytes.
+func hugePNG(w, h uint32) []byte {
+	chunk := func(typ string, data []byte) []byte {
+		b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+		b = append(b, typ...)
+		b = append(b, data...)
+		return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	ihdr = append(ihdr, 8, 2, 0, 0, 0)
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, chunk("IHDR", ihdr)...)
+	return append(out, chunk("IEND", nil)...)
+}
+
+func TestReadUnsupportedKind(t *testing.T) {
+	r := mustReader(t)
+	if _, err := r.Read(context.Background(), []byte("x"), "passport"); kiosk.ErrorCode(err) != kiosk.EUNSUPPORTED {
+		t.Fatalf("got %v, want EUNSUPPORTED", err)
+	}
+}
+
+// TestReadSynthetic reads photographed synthetic cards of every kind, upright and turned, and
+// requires the right kind and orientation, nearly every field exact, and no wrong field that
+// looks confident.
+func TestReadSynthetic(t *testing.T) {
+	r := mustReader(t)
+	ok, n := 0, 0
+	for _, k := range kiosk.DocKinds {
+		for seed := uint64(1); seed <= 2; seed++ {
+			s := shot{skew: 0.02, turns: int(seed+uint64(len(k))) % 4}
+			img, truth := mustSynth(t, k, seed, "noto", s)
+			doc, err := r.Read(context.Background(), img, kiosk.KindAuto)
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", k, seed, err)
+			}
+			if doc.Kind != k {
+				t.Errorf("%s seed %d: kind %s", k, seed, doc.Kind)
+				continue
+			}
+			// A quarter turn either way warps upright or upside down depending on which long
+			// side the quad search put on top; only 0 and 180 degrees have a fixed answer.
+			if got := doc.HasFlag(kiosk.FlagUpsideDown); s.turns%2 == 0 && got != (s.turns == 2) {
+				t.Errorf("%s seed %d turned %d: upside_down=%v", k, seed, s.turns, got)
+			}
+			for key, want := range truth {
+				n++
+				if doc.Fields[key] == want {
+					ok++
+				} else if doc.Confidence[key] < 0.8 {
+					t.Logf("%s seed %d %s: %q (%.2f), want %q", k, seed, key, doc.Fields[key], doc.Confidence[key], want)
+				} else {
+					t.Errorf("%s seed %d %s: %q at confidence %.2f, want %q", k, seed, key, doc.Fields[key], doc.Confidence[key], want)
+				}
+			}
+		}
+	}
+	// A regression floor, far below the product target: these records have rare characters in
+	// names and addresses that chi_sim misreads (at low confidence, checked above) and one
+	// older vehicle-licence layout the reader does not locate by label yet. ocr-eval measures
+	// the real figures.
+	if float64(ok) < 0.70*float64(n) {
+		t.Errorf("%d of %d fields exact, want at least 70%%", ok, n)
+	}
+}
+
+func TestReadNotACard(t *testing.T) {
+	r := mustReader(t)
+	img := image.NewRGBA(image.Rect(0, 0, 900, 300)) // a wide strip of nothing
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := r.Read(context.Background(), buf.Bytes(), kiosk.KindIDCardFront)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.HasFlag(kiosk.FlagNotACard) || len(doc.Fields) != 0 {
+		t.Fatalf("got %+v, want not_a_card and no fields", doc)
+	}
+}
+
+// TestReadConcurrent shares one Reader between goroutines (run with -race).
+func TestReadConcurrent(t *testing.T) {
+	r := mustReader(t)
+	img, truth := mustSynth(t, kiosk.KindIDCardBack, 3, "noto", shot{skew: 0.02})
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			doc, err := r.Read(context.Background(), img, kiosk.KindIDCardBack)
+			if err == nil && doc.Fields["authority"] != truth["authority"] {
+				err = fmt.Errorf("authority %q, want %q", doc.Fields["authority"], truth["authority"])
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestReadCancelled(t *testing.T) {
+	r := mustReader(t)
+	img, _ := mustSynth(t, kiosk.KindIDCardBack, 4, "noto", shot{})
+	// Hold every client so the read must wait, then give up.
+	var held []*gosseract.Client
+	for i := 0; i < r.tess.n; i++ {
+		held = append(held, <-r.tess.han)
+	}
+	defer func() {
+		for _, c := range held {
+			r.tess.han <- c
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := r.Read(ctx, img, kiosk.KindIDCardBack); kiosk.ErrorCode(err) != kiosk.EUNAVAILABLE {
+		t.Fatalf("got %v, want EUNAVAILABLE", err)
+	}
+}
+
+func TestJPEGComplete(t *testing.T) {
+	img, _ := mustSynth(t, kiosk.KindIDCardFront, 1, "noto", shot{})
+	if !jpegComplete(img) {
+		t.Fatal("complete JPEG reported truncated")
+	}
+	if jpegComplete(img[:len(img)-100]) {
+		t.Fatal("truncated JPEG reported complete")
+	}
+}

@@ -1,0 +1,220 @@
+package ocr
+
+import "image"
+
+// pad is how far beyond its nominal box a value is searched: the ±3 % layout shifts of
+// CARDS.md §1 and a little more for corner error.
+const pad = 0.035
+
+// span is a run of indices [a, b).
+type span struct{ a, b int }
+
+// crop finds the value of region rg on the canvas and returns it as a grey image ready for OCR,
+// or nil when the region holds no ink. It searches the padded box, keeps the text lines whose
+// middle lies in the nominal band, and within them the ink clusters whose middle lies in the
+// nominal columns: a label printed left of the value, the next label on the right or a photo
+// edge are separate clusters outside the nominal box and drop out, whatever the font.
+func crop(c *bgr, rg region) *image.Gray {
+	// Stay off the card's edge: its border and shadow would read as characters.
+	const edge = 0.012
+	padR := pad
+	if rg.padRight > 0 {
+		padR = rg.padRight
+	}
+	outer := c.rect(max(edge, rg.x0-pad), max(edge, rg.y0-pad), min(1-edge, rg.x1+padR), min(1-edge, rg.y1+pad))
+	if outer.Empty() {
+		return nil
+	}
+	g := c.value(outer)
+	th := inkThreshold(g)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	ink := func(x, y int) bool { return g.Pix[y*g.Stride+x] < th }
+	nomX0 := max(0, int(rg.x0*float64(c.w))-outer.Min.X)
+	nomX1 := min(w, int(rg.x1*float64(c.w))-outer.Min.X)
+	nomY0 := int(rg.y0*float64(c.h)) - outer.Min.Y
+	nomY1 := int(rg.y1*float64(c.h)) - outer.Min.Y
+
+	// Rows: text lines are runs of rows with ink, merged across small gaps (accents, dots).
+	// Only the nominal columns count, so that a label's two lines (Chinese over English) on
+	// the left do not decide where the value's line is.
+	// Values are left-aligned, so the left part of the box finds their lines while a photo or
+	// seal reaching into the right part cannot add a line.
+	rowX1 := nomX0 + (nomX1-nomX0)*7/10
+	rows := make([]int, h)
+	for y := 0; y < h; y++ {
+		for x := nomX0; x < rowX1; x++ {
+			if ink(x, y) {
+				rows[y]++
+			}
+		}
+	}
+	lines := runs(rows, max(2, (rowX1-nomX0)/150), 3)
+	var keep []span
+	for _, l := range lines {
+		mid := (l.a + l.b) / 2
+		if mid >= nomY0 && mid < nomY1 && l.b-l.a >= 10 {
+			keep = append(keep, l)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	if len(keep) > rg.lines {
+		keep = tallest(keep, rg.lines)
+	}
+	y0, y1 := keep[0].a, keep[len(keep)-1].b
+	lineH := 0
+	for _, l := range keep {
+		lineH = max(lineH, l.b-l.a)
+	}
+
+	// Columns within those lines: clusters of ink separated by gaps wider than about a glyph.
+	cols := make([]int, w)
+	for x := 0; x < w; x++ {
+		for y := y0; y < y1; y++ {
+			if ink(x, y) {
+				cols[x]++
+			}
+		}
+	}
+	// Text never crosses the blank rows between its lines; a photo's edge or a frame line does.
+	// Columns with ink there are not text.
+	for i := 1; i < len(keep); i++ {
+		for x := 0; x < w; x++ {
+			n := 0
+			for y := keep[i-1].b; y < keep[i].a; y++ {
+				if ink(x, y) {
+					n++
+				}
+			}
+			if n > 0 && n*2 >= keep[i].a-keep[i-1].b {
+				cols[x] = 0
+			}
+		}
+	}
+	// A column needs a few ink pixels to count: dotted value lines and guilloche specks add
+	// one or two everywhere and would bridge the gap after a label.
+	minCol := max(2, lineH/10)
+	clusters := runs(cols, minCol, lineH*9/10)
+	x0, x1 := -1, -1
+	for _, k := range clusters {
+		mid := (k.a + k.b) / 2
+		// A cluster that starts left of the box but reaches well into it is a label run
+		// together with its value; splitLabel separates them below.
+		inside := mid >= nomX0 && mid < nomX1 || k.a < nomX0 && k.b-nomX0 >= lineH
+		if x0 < 0 && inside {
+			x0, x1 = k.a, k.b
+		} else if x0 >= 0 && mid < nomX1 && k.a-x1 <= 4*lineH {
+			// Keep going right over word gaps, not over the gap to a photo or a far label.
+			x1 = k.b
+		}
+	}
+	if x0 < 0 {
+		return nil
+	}
+	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
+	// Crop tight (a few pixels for anti-aliasing) and let stretch add clean white margins:
+	// image margins would bring back the ends of neighbouring lines and labels.
+	const aa = 3
+	r := image.Rect(x0-aa, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
+	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3))
+}
+
+// runs returns the runs of indices whose count is at least minCount, merging runs separated by
+// fewer than gap indices.
+func runs(counts []int, minCount, gap int) []span {
+	var out []span
+	start, last := -1, -1
+	for i, n := range counts {
+		if n < minCount {
+			continue
+		}
+		if start >= 0 && i-last <= gap {
+			last = i
+			continue
+		}
+		if start >= 0 {
+			out = append(out, span{start, last + 1})
+		}
+		start, last = i, i
+	}
+	if start >= 0 {
+		out = append(out, span{start, last + 1})
+	}
+	return out
+}
+
+// tallest keeps the n tallest spans, in their original order.
+func tallest(s []span, n int) []span {
+	out := append([]span(nil), s...)
+	for len(out) > n {
+		lo := 0
+		for i, x := range out {
+			if x.b-x.a < out[lo].b-out[lo].a {
+				lo = i
+			}
+		}
+		out = append(out[:lo], out[lo+1:]...)
+	}
+	return out
+}
+
+// stretch copies g onto a white page with a border, mapping the ink to black and everything
+// lighter than the ink threshold (paper, guilloche, faint colour) to white: Tesseract does best
+// on dark text on a clean light background, and the border keeps glyphs off the edge.
+func stretch(g *image.Gray, th uint8, border int) *image.Gray {
+	lo := percentile(g, 0.01)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w+2*border, h+2*border))
+	for i := range out.Pix {
+		out.Pix[i] = 255
+	}
+	// Soft edge above the threshold keeps anti-aliasing, which the LSTM models expect.
+	hi := int(th) + (255-int(th))/4
+	span := max(1, hi-int(lo))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			v := int(g.Pix[g.PixOffset(g.Rect.Min.X+x, g.Rect.Min.Y+y)])
+			s := (v - int(lo)) * 255 / span
+			out.Pix[(y+border)*out.Stride+x+border] = uint8(min(255, max(0, s)))
+		}
+	}
+	return out
+}
+
+// splitLabel separates a printed label from a value that follows it too closely to form its
+// own cluster (licence offices print values a few mm off the label line). When ink starts left
+// of the nominal value box, the widest blank gap in the window around the box's left edge is
+// taken as the label's end, provided it is clearly wider than the gaps between characters.
+func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int) int {
+	if x0 >= nomX0-window/4 {
+		return x0
+	}
+	best, bestW := -1, 0
+	var widths []int
+	for x := x0; x < x1; {
+		if cols[x] >= minCol {
+			x++
+			continue
+		}
+		start := x
+		for x < x1 && cols[x] < minCol {
+			x++
+		}
+		w := x - start
+		widths = append(widths, w)
+		mid := (start + x) / 2
+		if mid >= nomX0-window && mid <= nomX0+window/2 && w > bestW {
+			best, bestW = x, w
+		}
+	}
+	if best < 0 || bestW < lineH/4 {
+		return x0
+	}
+	for _, w := range widths {
+		if w > bestW {
+			return x0 // a wider gap elsewhere: the one found is between characters
+		}
+	}
+	return best
+}

@@ -1,0 +1,176 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"strconv"
+	"strings"
+
+	"github.com/otiai10/gosseract/v2"
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
+)
+
+// script selects the Tesseract model for a region: Chinese text, or Latin letters and digits.
+// They are separate pools because a client's languages are fixed at initialisation, and
+// re-initialising costs far more than the read.
+type script int
+
+const (
+	scriptHan   script = iota // chi_sim
+	scriptLatin               // eng with a whitelist: chi_sim inserts digits (CARDS.md §4)
+)
+
+// request says how to read one region.
+type request struct {
+	script    script
+	block     bool   // several lines (addresses) rather than one
+	whitelist string // Latin only; "" allows everything the model knows
+}
+
+// recognizer reads the text of one region image. It is the seam where another recognizer (for
+// rare characters, say) can replace or arbitrate Tesseract for text fields.
+type recognizer interface {
+	recognize(ctx context.Context, img *image.Gray, req request) (fields.Reading, error)
+}
+
+// tesseract is a recognizer backed by two pools of warm gosseract clients. A client is not safe
+// for concurrent use and creating one costs most of a read, so clients are borrowed from a
+// buffered channel and returned after each region.
+type tesseract struct {
+	han, latin chan *gosseract.Client
+	n          int // clients created per pool
+}
+
+func newTesseract(n int, tessdata string) (*tesseract, error) {
+	t := &tesseract{han: make(chan *gosseract.Client, n), latin: make(chan *gosseract.Client, n)}
+	for i := 0; i < n; i++ {
+		for _, p := range []struct {
+			ch   chan *gosseract.Client
+			lang string
+		}{{t.han, "chi_sim"}, {t.latin, "eng"}} {
+			c, err := newClient(p.lang, tessdata)
+			if err != nil {
+				// Nothing is borrowed yet: free whatever was created.
+				for _, ch := range []chan *gosseract.Client{t.han, t.latin} {
+					for len(ch) > 0 {
+						(<-ch).Close()
+					}
+				}
+				return nil, err
+			}
+			p.ch <- c
+		}
+		t.n++
+	}
+	return t, nil
+}
+
+// newClient configures a client and runs one tiny read, so that the model is loaded now rather
+// than during the first applicant's read.
+func newClient(lang, tessdata string) (*gosseract.Client, error) {
+	c := gosseract.NewClient()
+	if tessdata != "" {
+		if err := c.SetTessdataPrefix(tessdata); err != nil {
+			c.Close()
+			return nil, err
+		}
+	}
+	if err := c.SetLanguage(lang); err != nil {
+		c.Close()
+		return nil, err
+	}
+	_ = c.SetVariable("debug_file", "/dev/null")
+	// Regions carry no resolution; 300 dpi makes our 30–40 px glyphs ordinary 8–10 pt text.
+	_ = c.SetVariable("user_defined_dpi", "300")
+	blank := image.NewGray(image.Rect(0, 0, 64, 32))
+	for i := range blank.Pix {
+		blank.Pix[i] = 255
+	}
+	if err := c.SetImageFromBytes(pgm(blank)); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if _, err := c.Text(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: load tesseract %s: %w", lang, err)
+	}
+	return c, nil
+}
+
+// close waits for every client to come back from the reads in progress, then frees them.
+func (t *tesseract) close() {
+	for _, ch := range []chan *gosseract.Client{t.han, t.latin} {
+		for i := 0; i < t.n; i++ {
+			(<-ch).Close()
+		}
+	}
+}
+
+func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request) (fields.Reading, error) {
+	ch := t.han
+	if req.script == scriptLatin {
+		ch = t.latin
+	}
+	var c *gosseract.Client
+	select {
+	case c = <-ch:
+	case <-ctx.Done():
+		return fields.Reading{}, kiosk.Errorf(kiosk.EUNAVAILABLE, "识别超时，请重试。")
+	}
+	defer func() { ch <- c }()
+
+	if err := c.SetImageFromBytes(pgm(img)); err != nil {
+		return fields.Reading{}, fmt.Errorf("ocr: set image: %w", err)
+	}
+	// Page segmentation is not sticky across reads, so it is set for every region.
+	psm := gosseract.PSM_SINGLE_LINE
+	if req.block {
+		psm = gosseract.PSM_SINGLE_BLOCK
+	}
+	_ = c.SetPageSegMode(psm)
+	_ = c.SetWhitelist(req.whitelist)
+	boxes, err := c.GetBoundingBoxes(gosseract.RIL_SYMBOL)
+	if err != nil {
+		return fields.Reading{}, fmt.Errorf("ocr: recognize: %w", err)
+	}
+	return symbolsReading(boxes), nil
+}
+
+// symbolsReading turns Tesseract's symbols into text with one confidence per rune. Symbols come
+// in reading order; a new line starts where a symbol begins left of the previous one.
+func symbolsReading(boxes []gosseract.BoundingBox) fields.Reading {
+	var b strings.Builder
+	var conf []float64
+	prevX := -1
+	for _, s := range boxes {
+		w := strings.TrimSpace(s.Word)
+		if w == "" {
+			continue
+		}
+		if prevX >= 0 && s.Box.Min.X < prevX-s.Box.Dx() {
+			b.WriteByte('\n')
+			conf = append(conf, 1)
+		}
+		prevX = s.Box.Max.X
+		for _, r := range w {
+			b.WriteRune(r)
+			conf = append(conf, s.Confidence/100)
+		}
+	}
+	return fields.Reading{Text: b.String(), Conf: conf}
+}
+
+// pgm encodes a grey image as binary PGM, the cheapest format Leptonica reads from memory.
+func pgm(img *image.Gray) []byte {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	head := "P5\n" + strconv.Itoa(w) + " " + strconv.Itoa(h) + "\n255\n"
+	out := make([]byte, 0, len(head)+w*h)
+	out = append(out, head...)
+	for y := 0; y < h; y++ {
+		off := img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
+		out = append(out, img.Pix[off:off+w]...)
+	}
+	return out
+}
