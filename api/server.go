@@ -61,11 +61,26 @@ func (s *Server) Handler() http.Handler { return s.router }
 
 // Open starts listening and serving in the background. A taken port fails here, at once.
 func (s *Server) Open() error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	s.Serve()
+	return nil
+}
+
+// Listen binds the address without serving yet, so that a process can claim its port
+// before a slow start-up and fail early when the port is taken.
+func (s *Server) Listen() error {
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
 		return err
 	}
 	s.ln = ln
+	return nil
+}
+
+// Serve serves on the bound listener in the background.
+func (s *Server) Serve() {
 	s.http = &http.Server{
 		Handler: s.router,
 		// Slow clients must not hold connections open forever. Uploads from phones on a weak
@@ -78,11 +93,10 @@ func (s *Server) Open() error {
 		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
 	}
 	go func() {
-		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.http.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.Logger.Error("http server stopped", "err", err)
 		}
 	}()
-	return nil
 }
 
 // URL returns the base URL the server listens on; valid after Open.
@@ -96,6 +110,9 @@ func (s *Server) URL() string {
 // Close stops accepting requests and waits for those in flight until ctx ends.
 func (s *Server) Close(ctx context.Context) error {
 	if s.http == nil {
+		if s.ln != nil {
+			return s.ln.Close()
+		}
 		return nil
 	}
 	return s.http.Shutdown(ctx)

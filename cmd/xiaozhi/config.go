@@ -25,6 +25,12 @@ type Config struct {
 	LogLevel        string        // --log-level, XIAOZHI_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // --log-format, XIAOZHI_LOG_FORMAT: auto, text, json
 	ShutdownTimeout time.Duration // --shutdown-timeout, XIAOZHI_SHUTDOWN_TIMEOUT
+	Camera          string        // --camera, XIAOZHI_CAMERA: "" for none, an index, /dev/videoN or a file source
+	RulesDir        string        // --rules-dir, XIAOZHI_RULES_DIR: a bureau's overrides of the rule sets
+	TessData        string        // --tessdata, XIAOZHI_TESSDATA: Tesseract's data directory ("" for the system's)
+	OCRWorkers      int           // --ocr-workers, XIAOZHI_OCR_WORKERS: reading processes
+	OCRTimeout      time.Duration // --ocr-timeout, XIAOZHI_OCR_TIMEOUT: one read's deadline
+	OCRMemoryMB     int           // --ocr-memory-mb, XIAOZHI_OCR_MEMORY_MB: a reading process's memory cap
 	// DataKey is the base64 master key that seals personal data at rest (XIAOZHI_DATA_KEY
 	// only: a flag would leave it in shell history and process listings).
 	DataKey string
@@ -40,6 +46,9 @@ func DefaultConfig() Config {
 		LogLevel:        "info",
 		LogFormat:       "auto",
 		ShutdownTimeout: 10 * time.Second,
+		OCRWorkers:      2,
+		OCRTimeout:      15 * time.Second,
+		OCRMemoryMB:     1024,
 	}
 }
 
@@ -49,6 +58,7 @@ type setting struct {
 	flag, env, help string
 	str             *string
 	dur             *time.Duration
+	num             *int
 }
 
 func (c *Config) settings() []setting {
@@ -59,6 +69,12 @@ func (c *Config) settings() []setting {
 		{flag: "log-level", env: "XIAOZHI_LOG_LEVEL", help: "debug, info, warn or error", str: &c.LogLevel},
 		{flag: "log-format", env: "XIAOZHI_LOG_FORMAT", help: "auto (text on a terminal, JSON otherwise), text or json", str: &c.LogFormat},
 		{flag: "shutdown-timeout", env: "XIAOZHI_SHUTDOWN_TIMEOUT", help: "how long to drain requests on shutdown", dur: &c.ShutdownTimeout},
+		{flag: "camera", env: "XIAOZHI_CAMERA", help: "document camera: index, /dev/videoN, image, directory or printf pattern; empty for none", str: &c.Camera},
+		{flag: "rules-dir", env: "XIAOZHI_RULES_DIR", help: "directory of rule-set overrides (params.yaml, matter files)", str: &c.RulesDir},
+		{flag: "tessdata", env: "XIAOZHI_TESSDATA", help: "Tesseract tessdata directory; empty for the system's", str: &c.TessData},
+		{flag: "ocr-workers", env: "XIAOZHI_OCR_WORKERS", help: "number of document-reading processes", num: &c.OCRWorkers},
+		{flag: "ocr-timeout", env: "XIAOZHI_OCR_TIMEOUT", help: "deadline of one document read", dur: &c.OCRTimeout},
+		{flag: "ocr-memory-mb", env: "XIAOZHI_OCR_MEMORY_MB", help: "memory cap of one reading process, MB", num: &c.OCRMemoryMB},
 		{env: "XIAOZHI_DATA_KEY", str: &c.DataKey},
 	}
 }
@@ -80,9 +96,12 @@ func loadConfig(name string, e *env, args []string, names ...string) (Config, []
 			continue
 		}
 		help := fmt.Sprintf("%s (env %s)", s.help, s.env)
-		if s.str != nil {
+		switch {
+		case s.str != nil:
 			fs.StringVar(s.str, s.flag, *s.str, help)
-		} else {
+		case s.num != nil:
+			fs.IntVar(s.num, s.flag, *s.num, help)
+		default:
 			fs.DurationVar(s.dur, s.flag, *s.dur, help)
 		}
 	}
@@ -94,8 +113,16 @@ func loadConfig(name string, e *env, args []string, names ...string) (Config, []
 }
 
 func (s setting) set(v string) error {
-	if s.str != nil {
+	switch {
+	case s.str != nil:
 		*s.str = v
+		return nil
+	case s.num != nil:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("want a whole number, got %q", v)
+		}
+		*s.num = n
 		return nil
 	}
 	d, err := time.ParseDuration(v)
@@ -137,6 +164,20 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	if c.OCRWorkers < 1 || c.OCRWorkers > 64 {
+		return fmt.Errorf("--ocr-workers %d: want 1 to 64", c.OCRWorkers)
+	}
+	if c.OCRTimeout <= 0 {
+		return fmt.Errorf("--ocr-timeout must be positive")
+	}
+	if c.OCRMemoryMB < 128 {
+		return fmt.Errorf("--ocr-memory-mb %d: want at least 128", c.OCRMemoryMB)
+	}
+	if c.RulesDir != "" {
+		if st, err := os.Stat(c.RulesDir); err != nil || !st.IsDir() {
+			return fmt.Errorf("--rules-dir %s: not a directory", c.RulesDir)
+		}
 	}
 	return nil
 }

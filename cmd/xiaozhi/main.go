@@ -28,16 +28,17 @@ type command struct {
 
 // commands is the table of contents of the binary.
 var commands = map[string]command{
-	"serve":    {"run the service (HTTP API, kiosk screen, staff console)", runServe},
-	"migrate":  {"apply database migrations and exit", runMigrate},
-	"version":  {"print the version", runVersion},
-	"decide":   {"decide one case: facts JSON in, decision JSON out", runDecide},
-	"rules":    {"check the rule sets and run their golden cases: rules check [DIR]", runRules},
-	"capture":  {"grab one auto-captured frame from the document camera", runCapture},
-	"registry": {"import the bureau's records: registry import FILE.json", runRegistry},
-	"kiosk":    {"manage kiosk stations: kiosk add|revoke|list", runKiosk},
-	"ocr":      {"read documents from image files and print JSON", runOCR},
-	"ocr-eval": {"measure the reader on a directory of images with truth.jsonl", runOCREval},
+	"serve":      {"run the service (HTTP API, kiosk screen, staff console)", runServe},
+	"migrate":    {"apply database migrations and exit", runMigrate},
+	"version":    {"print the version", runVersion},
+	"decide":     {"decide one case: facts JSON in, decision JSON out", runDecide},
+	"rules":      {"check the rule sets and run their golden cases: rules check [DIR]", runRules},
+	"capture":    {"grab one auto-captured frame from the document camera", runCapture},
+	"registry":   {"import the bureau's records: registry import FILE.json", runRegistry},
+	"kiosk":      {"manage kiosk stations: kiosk add|revoke|list", runKiosk},
+	"ocr":        {"read documents from image files and print JSON", runOCR},
+	"ocr-eval":   {"measure the reader on a directory of images with truth.jsonl", runOCREval},
+	"ocr-worker": {"read documents for serve's OCR pool over stdin/stdout (started by serve)", runOCRWorker},
 }
 
 // errUsage marks an error whose message already explains correct usage; exit code 2.

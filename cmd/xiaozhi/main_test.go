@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,19 @@ import (
 
 	"github.com/xiaozhi-kiosk/xiaozhi/store/storetest"
 )
+
+// runAsMainEnv makes the test binary behave as xiaozhi itself. serve starts its OCR workers
+// as "<this executable> ocr-worker", which in a test is the test binary: with the variable
+// set (and inherited by the children) they run the real worker.
+const runAsMainEnv = "XIAOZHI_TEST_RUN_AS_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsMainEnv) == "1" {
+		os.Exit(run(context.Background(), &env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}, os.Args[1:]))
+	}
+	os.Setenv(runAsMainEnv, "1")
+	os.Exit(m.Run())
+}
 
 // testEnv returns an env with the given variables and captured output.
 func testEnv(vars map[string]string) (*env, *bytes.Buffer, *bytes.Buffer) {
@@ -32,6 +46,7 @@ func MustRunMain(tb testing.TB, cfg Config) *Main {
 	if err := cfg.Validate(); err != nil {
 		tb.Fatal(err)
 	}
+	cfg.OCRWorkers = 1
 	m := &Main{Config: cfg, Logger: newLogger(cfg, io.Discard)}
 	if err := m.Run(context.Background()); err != nil {
 		tb.Fatalf("run: %v", err)
@@ -75,7 +90,7 @@ func TestServeSQLiteAndPostgres(t *testing.T) {
 			if code, body := mustGet(t, m.HTTP.URL()+"/healthz"); code != 200 {
 				t.Fatalf("/healthz = %d %s", code, body)
 			}
-			if code, body := mustGet(t, m.HTTP.URL()+"/readyz"); code != 200 || !strings.Contains(body, `"database"`) {
+			if code, body := mustGet(t, m.HTTP.URL()+"/readyz"); code != 200 || !strings.Contains(body, `"database"`) || !strings.Contains(body, `"ocr"`) {
 				t.Fatalf("/readyz = %d %s", code, body)
 			}
 			code, body := mustGet(t, m.HTTP.URL()+"/metrics")
