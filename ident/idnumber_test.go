@@ -27,7 +27,7 @@ func TestParseIDNumber(t *testing.T) {
 		{"11010119900307 670", ErrIDShape, "", ""},
 		{"110101900307867", ErrIDLegacy, "", ""},
 		{"", ErrIDShape, "", ""},
-		{withCheck(t, "11010120261124123"), ErrIDFuture, "", ""},  // tomorrow
+		{withCheck(t, "11010120261124123"), ErrIDFuture, "", ""},    // tomorrow
 		{withCheck(t, "11010120261123123"), nil, "2026-11-23", "男"}, // born today
 		{withCheck(t, "11010120261123124"), nil, "2026-11-23", "女"},
 	}

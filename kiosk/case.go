@@ -83,6 +83,7 @@ type Case struct {
 	Phone     string               // contact number, verified by SMS
 	Facts     *rules.Facts         // the snapshot the decision was made on, for replay
 	Decision  *rules.Decision      // nil until decided
+	Issuance  *Issuance            // nil until issued
 	Rating    int                  // satisfaction 1–5, 0 when not given
 }
 

@@ -20,7 +20,11 @@ type Service struct {
 	Registry Registry
 	Reader   Reader
 	Rules    *rules.Engine
-	Logger   *slog.Logger
+	// Feed receives every transition, for the screens and consoles watching.
+	Feed *Feed
+	// Issuers produce the output of approved cases by matter; others get a pickup slip.
+	Issuers map[string]Issuer
+	Logger  *slog.Logger
 	// Now is the clock; tests set it.
 	Now func() time.Time
 	// NewID makes case IDs; the default is 16 random hex digits.
@@ -30,7 +34,7 @@ type Service struct {
 // NewService returns a Service with the default clock and ID source.
 func NewService(cases CaseStore, registry Registry, reader Reader, engine *rules.Engine, logger *slog.Logger) *Service {
 	return &Service{Cases: cases, Registry: registry, Reader: reader, Rules: engine, Logger: logger,
-		Now: time.Now, NewID: randomID}
+		Feed: NewFeed(), Issuers: map[string]Issuer{}, Now: time.Now, NewID: randomID}
 }
 
 func randomID() string {
@@ -57,7 +61,9 @@ func (s *Service) StartCase(ctx context.Context, matter string, ch Channel, acto
 }
 
 // Case returns a case by ID (ENOTFOUND).
-func (s *Service) Case(ctx context.Context, id string) (*Case, error) { return s.Cases.FindCase(ctx, id) }
+func (s *Service) Case(ctx context.Context, id string) (*Case, error) {
+	return s.Cases.FindCase(ctx, id)
+}
 
 // retakeFlags are the quality flags that ask the applicant for another capture (CARDS.md §5);
 // the others either read on (upside_down) or go to staff (screen_recapture, photocopy).
@@ -108,7 +114,7 @@ func (s *Service) ReadDocument(ctx context.Context, id string, kind DocKind, img
 	if c.State == StateCapturing {
 		err = s.Cases.SaveCase(ctx, c)
 	} else {
-		err = s.Cases.Transition(ctx, c, &Event{To: StateCapturing, Actor: actor, Reason: "document:" + string(doc.Kind)})
+		err = s.transition(ctx, c, StateCapturing, actor, "document:"+string(doc.Kind))
 	}
 	if err != nil {
 		return nil, Document{}, err
@@ -128,7 +134,7 @@ func (s *Service) Submit(ctx context.Context, id string, req rules.Request, phon
 		return nil, Errorf(ECONFLICT, "该业务当前不能提交。")
 	}
 	c.Request, c.Phone = req, phone
-	if err := s.Cases.Transition(ctx, c, &Event{To: StateDeciding, Actor: actor}); err != nil {
+	if err := s.transition(ctx, c, StateDeciding, actor, ""); err != nil {
 		return nil, err
 	}
 	return s.decide(ctx, c)
@@ -141,7 +147,7 @@ func (s *Service) decide(ctx context.Context, c *Case) (*Case, error) {
 	if err != nil {
 		if ErrorCode(err) == EUNAVAILABLE || ErrorCode(err) == EINTERNAL {
 			s.Logger.WarnContext(ctx, "registry unavailable, escalating", "case_id", c.ID, "err", err)
-			if terr := s.Cases.Transition(ctx, c, &Event{To: StateEscalated, Actor: "system", Reason: "REGISTRY_UNAVAILABLE"}); terr != nil {
+			if terr := s.transition(ctx, c, StateEscalated, "system", "REGISTRY_UNAVAILABLE"); terr != nil {
 				return nil, terr
 			}
 			return c, nil
@@ -157,15 +163,25 @@ func (s *Service) decide(ctx context.Context, c *Case) (*Case, error) {
 	if to == "" {
 		return nil, fmt.Errorf("decide case %s: unknown outcome %q", c.ID, d.Outcome)
 	}
-	if err := s.Cases.Transition(ctx, c, &Event{To: to, Actor: "system", Reason: reasonCodes(d)}); err != nil {
+	if err := s.transition(ctx, c, to, "system", reasonCodes(d)); err != nil {
 		return nil, err
 	}
 	if to == StateApproved {
-		if err := s.Cases.Transition(ctx, c, &Event{To: StateIssued, Actor: "system", Reason: "issued"}); err != nil {
+		if err := s.issue(ctx, c); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// transition moves c to state to, recording the event, and tells the feed.
+func (s *Service) transition(ctx context.Context, c *Case, to State, actor, reason string) error {
+	ev := Event{To: to, Actor: actor, Reason: reason}
+	if err := s.Cases.Transition(ctx, c, &ev); err != nil {
+		return err
+	}
+	s.Feed.Publish(ev)
+	return nil
 }
 
 // reasonCodes summarises a decision for the audit trail: codes only, no personal data.
@@ -186,7 +202,7 @@ func (s *Service) Cancel(ctx context.Context, id, actor, reason string) (*Case, 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Cases.Transition(ctx, c, &Event{To: StateCancelled, Actor: actor, Reason: reason}); err != nil {
+	if err := s.transition(ctx, c, StateCancelled, actor, reason); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -212,18 +228,26 @@ func (s *Service) Rate(ctx context.Context, id string, rating int) (*Case, error
 }
 
 // Recover finishes what a crash interrupted: cases left in deciding are decided again (the
-// same facts give the same decision). It returns how many it finished.
+// same facts give the same decision), and approved cases not yet issued are issued. It
+// returns how many it finished.
 func (s *Service) Recover(ctx context.Context) (int, error) {
-	stuck, err := s.Cases.CasesInState(ctx, StateDeciding, 1000)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	for _, c := range stuck {
-		if _, err := s.decide(ctx, c); err != nil {
+	for _, st := range []State{StateDeciding, StateApproved} {
+		stuck, err := s.Cases.CasesInState(ctx, st, 1000)
+		if err != nil {
 			return n, err
 		}
-		n++
+		for _, c := range stuck {
+			if st == StateDeciding {
+				_, err = s.decide(ctx, c)
+			} else {
+				err = s.issue(ctx, c)
+			}
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
 	}
 	return n, nil
 }

@@ -20,6 +20,14 @@ type caseData struct {
 	Phone     string                  `json:"phone,omitempty"`
 	Facts     *rules.Facts            `json:"facts,omitempty"`
 	Decision  *rules.Decision         `json:"decision,omitempty"`
+	Issuance  *issuanceData           `json:"issuance,omitempty"`
+}
+
+type issuanceData struct {
+	Document string         `json:"document"`
+	Number   string         `json:"number"`
+	Details  map[string]any `json:"details"`
+	IssuedAt time.Time      `json:"issued_at"`
 }
 
 type documentData struct {
@@ -32,6 +40,9 @@ func caseAAD(id string) []byte { return []byte("case\x00" + id) }
 
 func (s *CaseStore) sealData(c *kiosk.Case) ([]byte, error) {
 	d := caseData{Request: c.Request, Phone: c.Phone, Facts: c.Facts, Decision: c.Decision}
+	if i := c.Issuance; i != nil {
+		d.Issuance = &issuanceData{Document: i.Document, Number: i.Number, Details: i.Details, IssuedAt: i.IssuedAt.UTC()}
+	}
 	if len(c.Documents) > 0 {
 		d.Documents = map[string]documentData{}
 		for k, doc := range c.Documents {
@@ -58,6 +69,9 @@ func (s *CaseStore) openData(id string, sealed []byte, c *kiosk.Case) error {
 		return fmt.Errorf("decode case data: %w", err)
 	}
 	c.Request, c.Phone, c.Facts, c.Decision = d.Request, d.Phone, d.Facts, d.Decision
+	if i := d.Issuance; i != nil {
+		c.Issuance = &kiosk.Issuance{Document: i.Document, Number: i.Number, Details: i.Details, IssuedAt: i.IssuedAt}
+	}
 	if len(d.Documents) > 0 {
 		c.Documents = map[kiosk.DocKind]kiosk.Document{}
 		for k, doc := range d.Documents {
