@@ -14,6 +14,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 )
 
 // Check is one dependency that /readyz asks before saying the service can take requests.
@@ -32,6 +34,13 @@ type Server struct {
 	Checks []Check
 	// Registry collects the metrics served at /metrics; NewServer creates one.
 	Registry *prometheus.Registry
+	// Origins are the browser origins allowed to open WebSockets besides the server's own
+	// host (e.g. the staff console served from another name).
+	Origins []string
+
+	// Kiosk runs cases; Stations authenticates kiosk screens.
+	Kiosk    *kiosk.Service
+	Stations kiosk.StationStore
 
 	ln      net.Listener
 	http    *http.Server

@@ -116,6 +116,9 @@ func TestLicenceReplacementApproved(t *testing.T) {
 	if got := c.Decision.Issue["valid_until"]; got != "2030-06-01" {
 		t.Errorf("issue valid_until = %v", got)
 	}
+	if c.Issuance == nil || c.Issuance.Document != "driving_licence" || !strings.HasPrefix(c.Issuance.Number, "XZ20261123CASE-1") {
+		t.Errorf("issuance %+v", c.Issuance)
+	}
 	if got, want := trail(t, f.cases, c.ID), "started>capturing>deciding>approved>issued"; got != want {
 		t.Errorf("events %s, want %s", got, want)
 	}
