@@ -1,0 +1,186 @@
+package glyph
+
+import (
+	"image"
+	"math"
+	"strings"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph/internal/feat"
+)
+
+// segmentBias is added to each segment's squared distance in the path
+// search, in units of the discriminant dimension count (the expected squared
+// distance of a correct match). It makes one good match cheaper than two
+// halves of a character, while two digits still beat one poor match.
+const segmentBias = 0.25
+
+// widthWeight scales the width penalty of the path search, per squared
+// standard deviation of a character's width, in units of the discriminant
+// dimension count.
+const widthWeight = 0.05
+
+// digitSure is the confidence above which a lone atom counts as a digit
+// that must not be merged with its neighbours.
+const digitSure = 0.02
+
+// ReadLine reads a single line of roughly fixed-pitch text: a crop, already
+// rectified, holding one line of glyphs about 20–60 pixels tall, dark on a
+// light background. A blank or contrast-free crop yields an empty Line.
+//
+// The line is cut into atoms at blank columns; a path search then chooses
+// which neighbouring atoms form one character by classifying every
+// plausible grouping and keeping the cheapest sequence.
+func (r *Recognizer) ReadLine(img image.Image) Line {
+	ink, ok := feat.NewInk(img)
+	if !ok {
+		return Line{}
+	}
+	ink.RemoveSpecks(max(2, ink.H*ink.H/600))
+	band, ok := findBand(ink)
+	if !ok {
+		return Line{}
+	}
+	bh := float64(band.Height())
+	atoms := findAtoms(ink, band)
+	n := len(atoms)
+	if n == 0 {
+		return Line{}
+	}
+	s := r.scratch.Get().(*cellScratch)
+	defer r.scratch.Put(s)
+
+	lda := float64(r.cls.lda)
+	bias := segmentBias * lda
+	// best[j] is the cheapest cost of reading atoms [0, j).
+	best := make([]float64, n+1)
+	from := make([]*segCand, n+1)
+	for j := 1; j <= n; j++ {
+		best[j] = math.Inf(1)
+	}
+	// Rows above and below the band are included when boxing a segment so
+	// that a stroke poking out of the band is not cut off.
+	margin := int(bh / 6)
+	// Every atom alone first: the path search reuses these, and a group of
+	// atoms that each read confidently as a digit is never merged into one
+	// ideograph ("11" as 皿), which the distances alone do not prevent.
+	singles := make([]*segCand, n)
+	digit := make([]bool, n)
+	for i := range atoms {
+		area := image.Rect(atoms[i].x0, band.Top-margin, atoms[i].x1, band.Bottom+margin)
+		box, ok := ink.Box(area)
+		if !ok {
+			continue
+		}
+		ranked := r.classify(ink, box, band, s)
+		if len(ranked) == 0 {
+			continue
+		}
+		singles[i] = &segCand{j: i, box: box, ranked: ranked}
+		if c := r.cls.m.Runes[ranked[0].class]; c >= '0' && c <= '9' {
+			d2 := ranked[0].d2 + float32(4*r.cls.lda)
+			if len(ranked) > 1 {
+				d2 = ranked[1].d2
+			}
+			digit[i] = r.cls.confidence(ranked[0].d2, d2) >= digitSure
+		}
+	}
+	for i := 0; i < n; i++ {
+		if math.IsInf(best[i], 1) {
+			continue
+		}
+		if sc := singles[i]; sc != nil {
+			if c := best[i] + r.segmentCost(sc.ranked, sc.box, band) + bias; c < best[i+1] {
+				best[i+1], from[i+1] = c, sc
+			}
+		}
+		allDigits := digit[i]
+		for j := i + 2; j <= n && j-i <= maxMerge; j++ {
+			allDigits = allDigits && digit[j-1]
+			w := float64(atoms[j-1].x1 - atoms[i].x0)
+			if w > maxWidthBand*bh || float64(atoms[j-1].x0-atoms[j-2].x1) > maxGapBand*bh {
+				break
+			}
+			if allDigits {
+				continue
+			}
+			area := image.Rect(atoms[i].x0, band.Top-margin, atoms[j-1].x1, band.Bottom+margin)
+			box, ok := ink.Box(area)
+			if !ok {
+				continue
+			}
+			ranked := r.classify(ink, box, band, s)
+			if len(ranked) == 0 {
+				continue
+			}
+			c := best[i] + r.segmentCost(ranked, box, band) + bias
+			if c < best[j] {
+				best[j] = c
+				from[j] = &segCand{j: i, box: box, ranked: ranked}
+			}
+		}
+		// A character wider than the limit still needs a path: take the
+		// lone atom even if it is poor.
+		if math.IsInf(best[i+1], 1) {
+			best[i+1] = best[i] + 10*lda
+		}
+	}
+	var chars []Char
+	for j := n; j > 0; {
+		sc := from[j]
+		if sc == nil {
+			j--
+			continue
+		}
+		chars = append(chars, r.makeChar(sc, img.Bounds().Min))
+		j = sc.j
+	}
+	for a, b := 0, len(chars)-1; a < b; a, b = a+1, b-1 {
+		chars[a], chars[b] = chars[b], chars[a]
+	}
+	var sb strings.Builder
+	for _, c := range chars {
+		sb.WriteRune(c.Rune)
+	}
+	return Line{Text: sb.String(), Chars: chars}
+}
+
+// segmentCost scores one candidate segment for the path search: the
+// squared distance to the nearest character plus a penalty when the
+// segment's width does not fit that character's usual width. Without it two
+// narrow digits side by side ("11") read as one ideograph (皿, 口) about as
+// well as they read as two digits.
+func (r *Recognizer) segmentCost(ranked []scored, box image.Rectangle, band feat.Band) float64 {
+	c := ranked[0].class
+	w := float64(box.Dx()) / float64(max(1, band.Height()))
+	mu, sd := float64(r.cls.m.Width[2*c]), math.Max(float64(r.cls.m.Width[2*c+1]), 0.05)
+	z := (w - mu) / sd
+	return float64(ranked[0].d2) + widthWeight*float64(r.cls.lda)*z*z
+}
+
+// classify returns the ranked classes for one ink box. The result is a
+// fresh slice: the path search keeps it.
+func (r *Recognizer) classify(ink *feat.Ink, box image.Rectangle, band feat.Band, s *cellScratch) []scored {
+	feat.Extract(ink, box, band, &s.fs, s.x)
+	r.cls.project(s.x, s.y)
+	s.rank = r.cls.rank(s.y, s.rank)
+	n := min(len(s.rank), numAlts+1)
+	return append([]scored(nil), s.rank[:n]...)
+}
+
+func (r *Recognizer) makeChar(sc *segCand, origin image.Point) Char {
+	rk := sc.ranked
+	m := r.cls.m
+	c := Char{Rune: m.Runes[rk[0].class], Box: sc.box.Add(origin)}
+	d2 := rk[0].d2 + float32(4*r.cls.lda) // no runner-up: treat as distant
+	if len(rk) > 1 {
+		d2 = rk[1].d2
+	}
+	c.Confidence = r.cls.confidence(rk[0].d2, d2)
+	for _, a := range rk[1:] {
+		c.Alternatives = append(c.Alternatives, Alternative{
+			Rune:  m.Runes[a.class],
+			Score: math.Exp(-float64(m.Calib[1]) * (math.Sqrt(float64(a.d2)) - math.Sqrt(float64(rk[0].d2)))),
+		})
+	}
+	return c
+}
