@@ -24,5 +24,10 @@ vet:
 test-pure:
 	CGO_ENABLED=0 $(GO) build $(PURE_PKGS)
 
+# Tesseract's OpenMP threads only fight each other on a small machine; one each is faster.
+export OMP_THREAD_LIMIT := 1
+
 test: setup vet test-pure
 	$(GO) test ./...
+	# gocv counts every Mat under the matprofile tag: reading and capturing must free them all.
+	$(GO) test -tags matprofile -count=1 -run 'TestNoMatLeak' ./ocr/ ./device/
