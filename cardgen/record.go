@@ -2,6 +2,7 @@ package cardgen
 
 import (
 	"fmt"
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"math/rand/v2"
 	"strings"
 )
@@ -157,14 +158,14 @@ func address(r *rand.Rand, d district) string {
 	return string(s)
 }
 
-// idCheck returns the GB 11643 check character of the first 17 digits.
+// idCheck returns the GB 11643 check character of the first 17 digits, which the generator
+// always builds from digits.
 func idCheck(first17 string) byte {
-	w := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * w[i]
+	c, err := ident.IDCheckChar(first17)
+	if err != nil {
+		panic("cardgen: " + err.Error())
 	}
-	return "10X98765432"[sum%11]
+	return c
 }
 
 func idNumber(r *rand.Rand, region string, birth Date, sex string, inv Invalid) string {

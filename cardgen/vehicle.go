@@ -2,6 +2,7 @@ package cardgen
 
 import (
 	"fmt"
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"math/rand/v2"
 	"strings"
 )
@@ -9,26 +10,14 @@ import (
 // vinAlphabet is the ISO 3779 character set: no I, O, Q.
 const vinAlphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
-// vinCheck returns the ISO 3779 check character for a 17-char VIN (position 9 ignored).
+// vinCheck returns the ISO 3779 check character of a VIN the generator built from its own
+// alphabet (position 9 ignored).
 func vinCheck(vin string) byte {
-	const values = "0123456789" // digits map to themselves; letters below
-	letter := map[byte]int{'A': 1, 'B': 2, 'C': 3, 'D': 4, 'E': 5, 'F': 6, 'G': 7, 'H': 8,
-		'J': 1, 'K': 2, 'L': 3, 'M': 4, 'N': 5, 'P': 7, 'R': 9, 'S': 2, 'T': 3, 'U': 4, 'V': 5,
-		'W': 6, 'X': 7, 'Y': 8, 'Z': 9}
-	w := [17]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		c := vin[i]
-		v := strings.IndexByte(values, c)
-		if v < 0 {
-			v = letter[c]
-		}
-		sum += v * w[i]
+	c, err := ident.VINCheckChar(vin)
+	if err != nil {
+		panic("cardgen: " + err.Error())
 	}
-	if sum%11 == 10 {
-		return 'X'
-	}
-	return byte('0' + sum%11)
+	return c
 }
 
 const plateLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ" // GA 36: no I, O
