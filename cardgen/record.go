@@ -2,9 +2,10 @@ package cardgen
 
 import (
 	"fmt"
-	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 )
 
 // Invalid names the one property a deliberately invalid record breaks; the empty

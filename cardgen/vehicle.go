@@ -2,9 +2,10 @@ package cardgen
 
 import (
 	"fmt"
-	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 )
 
 // vinAlphabet is the ISO 3779 character set: no I, O, Q.
