@@ -15,37 +15,96 @@ import (
 )
 
 // activation resolves variable names against one decision's facts. Values are computed on
-// demand: a check reads a handful of the ~300 names.
+// demand, since a check reads a handful of the ~300 names, and kept for the rest of the
+// decision: the same date or let is read by several checks, and converting it again through
+// reflection would cost more than the comparison that reads it.
 type activation struct {
-	f      *Facts
-	m      *matter
-	today  ref.Val
-	lets   map[string]ref.Val // the matter's let values, once computed
-	hash   string
-	fields ref.Val
-	conf   ref.Val
-	flags  ref.Val
+	f     *Facts
+	m     *matter
+	today ref.Val
+	hash  string
+	// vals holds the value of each of the matter's slots once computed (see matter.slots).
+	vals []ref.Val
+	// oversize is set once any value handed to an expression is larger than the load-time
+	// cost estimate assumed (see cost.go); from then on every expression runs metered.
+	oversize bool
+	// metered is true while an expression runs with the runtime cost limit. Outside it, an
+	// oversize value is withheld so that the unmetered run stays within its estimate.
+	metered bool
 }
 
 var _ interpreter.Activation = (*activation)(nil)
 
 func newActivation(f *Facts, m *matter) *activation {
-	return &activation{f: f, m: m, today: types.Timestamp{Time: ident.Today(f.Now).Time()}}
+	return &activation{f: f, m: m, today: types.Timestamp{Time: ident.Today(f.Now).Time()}, vals: make([]ref.Val, len(m.slots))}
 }
 
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
-	if a.m.lets[name] != nil {
-		return a.m.letValue(a, name), true
+	var v ref.Val
+	if i, ok := a.m.slots[name]; ok {
+		v = a.slot(i)
+	} else if fv := facts.vars[name]; fv != nil {
+		// Every name an expression reads has a slot; this serves a caller outside the
+		// compiled programs, and checks the size like slot does.
+		if v = fv.get(a); !within(v) {
+			a.oversize = true
+		}
+	} else {
+		return nil, false
 	}
-	if v, ok := facts.vars[name]; ok {
-		return v.get(a), true
+	if a.oversize && !a.metered {
+		return errOversize, true
 	}
-	return nil, false
+	return v, true
 }
 
 // Parent implements interpreter.Activation.
 func (a *activation) Parent() interpreter.Activation { return nil }
+
+// slot returns the value of slot i, computing it on first use.
+func (a *activation) slot(i int) ref.Val {
+	if v := a.vals[i]; v != nil {
+		return v
+	}
+	s := &a.m.slotDefs[i]
+	var v ref.Val
+	if s.let != nil {
+		v = a.letValue(s.let)
+	} else {
+		v = s.v.get(a)
+	}
+	if !within(v) {
+		a.oversize = true
+	}
+	a.vals[i] = v
+	return v
+}
+
+// value returns the value of the facts variable or let called name.
+func (a *activation) value(name string) ref.Val {
+	if i, ok := a.m.slots[name]; ok {
+		return a.slot(i)
+	}
+	return facts.vars[name].get(a)
+}
+
+// valueOf returns the value of facts variable v.
+func (a *activation) valueOf(v *variable) ref.Val {
+	if i, ok := a.m.slots[v.name]; ok {
+		return a.slot(i)
+	}
+	return v.get(a)
+}
+
+// letValue computes a let for this decision; slot keeps it.
+func (a *activation) letValue(l *letDef) ref.Val {
+	v, err := a.eval(&l.program)
+	if err != nil || types.IsError(v) {
+		return l.unknown // an error in a let is missing data for whoever reads it
+	}
+	return v
+}
 
 // digest is the hex SHA-256 of what makes a case one case: the matter, the instant, the
 // applicant's ID number and the request. Issued numbers derive from it, so the same facts
@@ -67,34 +126,25 @@ func (a *activation) digest() string {
 	return a.hash
 }
 
-// The document maps are built as CEL values once per decision; a Go map would be converted
-// by reflection on every access.
+// The document maps are built as CEL values once per decision (slot keeps them); a Go map
+// would be converted by reflection on every access.
 
 func (a *activation) docFields() ref.Val {
-	if a.fields == nil {
-		a.fields = a.docMap(func(d Document) ref.Val { return types.NewStringStringMap(celAdapt, d.Fields) })
-	}
-	return a.fields
+	return a.docMap(func(d Document) ref.Val { return types.NewStringStringMap(celAdapt, d.Fields) })
 }
 
 func (a *activation) docConfidence() ref.Val {
-	if a.conf == nil {
-		a.conf = a.docMap(func(d Document) ref.Val {
-			m := make(map[ref.Val]ref.Val, len(d.Confidence))
-			for k, v := range d.Confidence {
-				m[types.String(k)] = types.Double(v)
-			}
-			return types.NewRefValMap(celAdapt, m)
-		})
-	}
-	return a.conf
+	return a.docMap(func(d Document) ref.Val {
+		m := make(map[ref.Val]ref.Val, len(d.Confidence))
+		for k, v := range d.Confidence {
+			m[types.String(k)] = types.Double(v)
+		}
+		return types.NewRefValMap(celAdapt, m)
+	})
 }
 
 func (a *activation) docFlags() ref.Val {
-	if a.flags == nil {
-		a.flags = a.docMap(func(d Document) ref.Val { return types.NewStringList(celAdapt, d.Flags) })
-	}
-	return a.flags
+	return a.docMap(func(d Document) ref.Val { return types.NewStringList(celAdapt, d.Flags) })
 }
 
 // docMap maps each document kind to conv of its document.

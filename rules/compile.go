@@ -13,29 +13,21 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// costLimit bounds the work of one expression. Rule expressions are small; only a
-// comprehension over a long list from the facts could approach it.
-const costLimit = 100_000
-
 // baseEnv declares the facts schema and the shared functions.
 func baseEnv() (*cel.Env, error) {
 	opts := append(facts.declarations(), functions()...)
+	opts = append(opts, scanFunctions()...)
 	opts = append(opts, cel.OptionalTypes())
 	return cel.NewEnv(opts...)
 }
 
-// program is a compiled expression and the facts it reads.
-type program struct {
-	prg   cel.Program
-	reads []string // variables it reads, its lets' reads included
-}
-
 // compiler compiles the expressions of one matter.
 type compiler struct {
-	env   *cel.Env
-	file  string
-	lets  map[string]*letDef
-	order []string
+	env    *cel.Env
+	file   string
+	lets   map[string]*letDef
+	order  []string
+	consts map[string]ref.Val // parameters and required_documents, for cost estimates
 }
 
 // letDef is a let definition: computed on first use in a decision.
@@ -64,15 +56,18 @@ func compileMatter(base *cel.Env, src *source, spec *fileSpec) (*matter, error) 
 	if err != nil {
 		return nil, err
 	}
-	opts := []cel.EnvOption{cel.Constant("required_documents", cel.ListType(cel.StringType), types.NewStringList(celAdapt, spec.Documents))}
+	required := types.NewStringList(celAdapt, spec.Documents)
+	opts := []cel.EnvOption{cel.Constant("required_documents", cel.ListType(cel.StringType), required)}
+	consts := map[string]ref.Val{"required_documents": required}
 	for name, p := range params {
 		opts = append(opts, cel.Constant("params."+name, p.typ, p.val))
+		consts["params."+name] = p.val
 	}
 	env, err := base.Extend(opts...)
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{env: env, lets: map[string]*letDef{}}
+	c := &compiler{env: env, lets: map[string]*letDef{}, consts: consts}
 	for _, group := range []struct {
 		file string
 		lets lets
@@ -117,6 +112,7 @@ func compileMatter(base *cel.Env, src *source, spec *fileSpec) (*matter, error) 
 		}
 		m.notes = append(m.notes, note{code: n.Code, when: p})
 	}
+	m.assignSlots()
 	return m, nil
 }
 
@@ -195,6 +191,15 @@ func (c *compiler) compile(e expr, what string, want *cel.Type) (program, error)
 	if err != nil {
 		return program{}, fmt.Errorf("%s:%d: %s: %w", c.file, e.Line, what, err)
 	}
+	p := program{prg: prg}
+	if p.bound, err = budget(c.env, ast, c.consts); err != nil {
+		return program{}, fmt.Errorf("%s:%d: %s: %w\n%s", c.file, e.Line, what, err, indent(e.Src))
+	}
+	if p.bound <= costLimit {
+		if p.fast, err = c.env.Program(ast, cel.EvalOptions(cel.OptOptimize)); err != nil {
+			return program{}, fmt.Errorf("%s:%d: %s: %w", c.file, e.Line, what, err)
+		}
+	}
 	reads := map[string]bool{}
 	for _, r := range ast.NativeRep().ReferenceMap() {
 		switch {
@@ -207,7 +212,6 @@ func (c *compiler) compile(e expr, what string, want *cel.Type) (program, error)
 			reads[r.Name] = true
 		}
 	}
-	p := program{prg: prg}
 	for n := range reads {
 		p.reads = append(p.reads, n)
 	}
@@ -274,21 +278,4 @@ func (c *compiler) issue(spec issueSpec) ([]issueField, error) {
 		out = append(out, issueField{key: k, fixed: v})
 	}
 	return out, nil
-}
-
-// letValue computes a let for one decision, at most once.
-func (m *matter) letValue(a *activation, name string) ref.Val {
-	if v, ok := a.lets[name]; ok {
-		return v
-	}
-	l := m.lets[name]
-	v, _, err := l.prg.Eval(a)
-	if err != nil {
-		v = l.unknown // an error in a let is missing data for whoever reads it
-	}
-	if a.lets == nil {
-		a.lets = map[string]ref.Val{}
-	}
-	a.lets[name] = v
-	return v
 }

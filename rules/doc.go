@@ -21,4 +21,8 @@
 // trace step lists the missing facts. A check that reads a null registry object skips; a check
 // that reads absent.X names the null case of X, and when it fails, the other checks reading X
 // skip instead of piling up. README.md explains the rule files for bureau staff.
+//
+// Expressions are compiled once, at Load. Each also gets a load-time estimate of its worst-case
+// cost; those within the limit run without CEL's runtime cost meter unless the facts hold an
+// unusually large value, and the rest run metered (cost.go explains why that is as safe).
 package rules

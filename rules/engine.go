@@ -157,7 +157,7 @@ func (m *matter) issueFor(a *activation, d *Decision) error {
 			d.Issue[f.key] = f.fixed
 			continue
 		}
-		v, _, err := f.prg.prg.Eval(a)
+		v, err := a.eval(f.prg)
 		if err != nil {
 			return errIssueData
 		}

@@ -18,6 +18,52 @@ type matter struct {
 	notes        []note
 	missing      string // the message of a check that failed for want of data
 	issueMissing Reason
+	// slots numbers every variable and let the matter's expressions read, so that a decision
+	// keeps their values in a slice (activation.vals) instead of a map.
+	slots    map[string]int
+	slotDefs []slotDef
+}
+
+// slotDef is what a slot holds: a facts variable or a let.
+type slotDef struct {
+	v   *variable
+	let *letDef
+}
+
+// assignSlots gives a slot to every name the matter's expressions read.
+func (m *matter) assignSlots() {
+	var names []string
+	add := func(p program) { names = append(names, p.reads...) }
+	for _, c := range m.checks {
+		add(c.when)
+		add(c.fails)
+	}
+	for _, f := range m.issue {
+		if f.prg != nil {
+			add(*f.prg)
+		}
+	}
+	for _, n := range m.notes {
+		add(n.when)
+	}
+	for _, l := range m.lets {
+		add(l.program)
+	}
+	for _, n := range names {
+		if v := facts.vars[n]; v != nil && facts.vars[v.absentOf] != nil {
+			names = append(names, v.absentOf) // absent.X reads X's value
+		}
+	}
+	sort.Strings(names)
+	m.slots = map[string]int{}
+	for _, n := range slices.Compact(names) {
+		d := slotDef{let: m.lets[n]}
+		if d.let == nil {
+			d.v = facts.vars[n]
+		}
+		m.slots[n] = len(m.slotDefs)
+		m.slotDefs = append(m.slotDefs, d)
+	}
 }
 
 // check is one compiled check.
@@ -118,7 +164,7 @@ func (m *matter) run(a *activation, i int, done []outcome) outcome {
 		}
 	}
 	for r, by := range c.covered {
-		if _, absent := facts.vars[r].get(a).(*types.Unknown); !absent || c.handlesNullObject(a.f, r) {
+		if _, absent := a.value(r).(*types.Unknown); !absent || c.handlesNullObject(a.f, r) {
 			continue
 		}
 		for _, j := range by {
@@ -160,7 +206,7 @@ func (c *check) handlesNullObject(f *Facts, r string) bool {
 // eval runs a boolean program. An unknown or error result is a failure for want of data,
 // returned in o; otherwise o is zero and v is the value.
 func eval(a *activation, p program) (v ref.Val, o outcome) {
-	v, _, err := p.prg.Eval(a)
+	v, err := a.eval(&p)
 	if err != nil {
 		return nil, outcome{result: Failed, err: err.Error()}
 	}

@@ -59,6 +59,7 @@ func newSchema() *schema {
 	s.add(&variable{name: "facts_digest", typ: cel.StringType, get: func(a *activation) ref.Val { return types.String(a.digest()) }})
 	s.add(&variable{name: "document_fields", typ: cel.MapType(cel.StringType, cel.MapType(cel.StringType, cel.StringType)), get: (*activation).docFields})
 	s.add(&variable{name: "document_confidence", typ: cel.MapType(cel.StringType, cel.MapType(cel.StringType, cel.DoubleType)), get: (*activation).docConfidence})
+	s.add(&variable{name: "scans", typ: scansType, get: func(a *activation) ref.Val { return &scans{docs: a.f.Documents} }})
 	s.add(&variable{name: "document_flags", typ: cel.MapType(cel.StringType, cel.ListType(cel.StringType)), get: (*activation).docFlags})
 	s.walk(reflect.TypeFor[Facts](), "", nil)
 	for kind, keys := range documentFields {
@@ -198,10 +199,16 @@ func (s *schema) addLeaf(p string, t reflect.Type, tag string, st []step) {
 		return leaf.unknown
 	}
 	s.add(leaf)
-	s.add(&variable{name: absentPrefix + p, typ: cel.BoolType, absentOf: p, get: func(a *activation) ref.Val {
-		_, ok := read(a.f)
-		return types.Bool(!ok)
-	}})
+	s.add(&variable{name: absentPrefix + p, typ: cel.BoolType, absentOf: p, get: absentGet(leaf)})
+}
+
+// absentGet is the getter of absent.X for a leaf X: true when X reads as its unknown. It goes
+// through the decision's value of X, so a check that reads both reflects over the facts once.
+func absentGet(leaf *variable) func(a *activation) ref.Val {
+	return func(a *activation) ref.Val {
+		_, absent := a.valueOf(leaf).(*types.Unknown)
+		return types.Bool(absent)
+	}
 }
 
 // addDocument declares documents.<kind>.fields.<key> with absent.* companions, and the
@@ -240,10 +247,7 @@ func (s *schema) addDocument(kind string, keys []string) {
 			return leaf.unknown
 		}
 		s.add(leaf)
-		s.add(&variable{name: absentPrefix + p, typ: cel.BoolType, absentOf: p, get: func(a *activation) ref.Val {
-			_, ok := read(a.f)
-			return types.Bool(!ok)
-		}})
+		s.add(&variable{name: absentPrefix + p, typ: cel.BoolType, absentOf: p, get: absentGet(leaf)})
 	}
 }
 
