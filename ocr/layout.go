@@ -31,8 +31,9 @@ const (
 )
 
 var (
-	han      = request{script: scriptHan}
-	hanBlock = request{script: scriptHan, block: true}
+	han       = request{script: scriptHan}
+	free      = request{script: scriptHan, glyph: true}
+	freeBlock = request{script: scriptHan, block: true, glyph: true}
 )
 
 func latin(wl string) request { return request{script: scriptLatin, whitelist: wl} }
@@ -41,35 +42,35 @@ func latin(wl string) request { return request{script: scriptLatin, whitelist: w
 // valid_from and valid_until.
 var layouts = map[kiosk.DocKind][]region{
 	kiosk.KindIDCardFront: {
-		{"name", 0.18, 0.12, 0.62, 0.22, han, 1, 0.008},
-		{"sex", 0.18, 0.24, 0.30, 0.33, han, 1, 0},
-		{"ethnicity", 0.39, 0.24, 0.60, 0.33, han, 1, 0},
+		{"name", 0.18, 0.12, 0.62, 0.22, free, 1, 0.008},
+		{"sex", 0.18, 0.24, 0.30, 0.33, free, 1, 0},
+		{"ethnicity", 0.39, 0.24, 0.60, 0.33, free, 1, 0},
 		// Blue 年月日 vanish in the value channel, leaving digit groups for a digit read.
 		{"birth_date", 0.18, 0.36, 0.62, 0.45, latin(wlDigits), 1, 0},
-		{"address", 0.18, 0.48, 0.64, 0.78, hanBlock, 3, 0.008},
+		{"address", 0.18, 0.48, 0.64, 0.78, freeBlock, 3, 0.008},
 		{"id_number", 0.33, 0.78, 0.96, 0.89, latin(wlID), 1, 0},
 	},
 	kiosk.KindIDCardBack: {
-		{"authority", 0.39, 0.68, 0.95, 0.78, han, 1, 0},
+		{"authority", 0.39, 0.68, 0.95, 0.78, free, 1, 0},
 		{"validity", 0.39, 0.81, 0.95, 0.90, latin(wlDate), 1, 0},
 	},
 	kiosk.KindDrivingLicence: {
 		{"licence_number", 0.43, 0.15, 0.82, 0.22, latin(wlID), 1, 0},
-		{"name", 0.17, 0.24, 0.39, 0.34, han, 1, 0},
-		{"sex", 0.46, 0.24, 0.57, 0.34, han, 1, 0},
-		{"nationality", 0.72, 0.24, 0.92, 0.34, han, 1, 0},
-		{"address", 0.17, 0.36, 0.95, 0.52, hanBlock, 2, 0},
+		{"name", 0.17, 0.24, 0.39, 0.34, free, 1, 0},
+		{"sex", 0.46, 0.24, 0.57, 0.34, free, 1, 0},
+		{"nationality", 0.72, 0.24, 0.92, 0.34, free, 1, 0},
+		{"address", 0.17, 0.36, 0.95, 0.52, freeBlock, 2, 0},
 		{"birth_date", 0.50, 0.54, 0.73, 0.64, latin(wlDate), 1, 0},
 		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, latin(wlDate), 1, 0},
 		{"classes", 0.50, 0.77, 0.70, 0.87, latin(wlClasses), 1, 0},
 		{"validity", 0.22, 0.85, 0.75, 0.95, latin(wlDate), 1, 0},
 	},
 	kiosk.KindVehicleLicence: {
-		{"plate_number", 0.15, 0.19, 0.45, 0.29, han, 1, 0},
-		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, han, 1, 0},
-		{"owner", 0.15, 0.30, 0.97, 0.40, han, 1, 0},
-		{"address", 0.15, 0.41, 0.97, 0.51, han, 1, 0},
-		{"use_nature", 0.16, 0.52, 0.39, 0.62, han, 1, 0},
+		{"plate_number", 0.15, 0.19, 0.45, 0.29, free, 1, 0},
+		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, free, 1, 0},
+		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
+		{"address", 0.15, 0.41, 0.97, 0.51, free, 1, 0},
+		{"use_nature", 0.16, 0.52, 0.39, 0.62, free, 1, 0},
 		{"brand_model", 0.49, 0.52, 0.97, 0.62, han, 1, 0},
 		{"vin", 0.45, 0.63, 0.97, 0.73, latin(wlVIN), 1, 0},
 		{"engine_number", 0.42, 0.74, 0.97, 0.84, latin(wlEngine), 1, 0},

@@ -11,6 +11,7 @@ import (
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
 )
 
 // Config configures a Reader.
@@ -58,7 +59,12 @@ func NewReader(cfg Config, logger *slog.Logger) (*Reader, error) {
 	if err != nil {
 		return nil, kiosk.Errorf(kiosk.EUNAVAILABLE, "文字识别组件不可用。")
 	}
-	return &Reader{cfg: cfg, logger: logger.With("component", "ocr"), tess: t, text: t}, nil
+	g, err := glyph.Default()
+	if err != nil {
+		t.close()
+		return nil, fmt.Errorf("ocr: glyph model: %w", err)
+	}
+	return &Reader{cfg: cfg, logger: logger.With("component", "ocr"), tess: t, text: &dual{tess: t, glyph: g}}, nil
 }
 
 // Close waits for reads in progress and frees the Tesseract clients.
@@ -145,7 +151,12 @@ func (r *Reader) rectify(img []byte, kind kiosk.DocKind) (*card, flagSet, error)
 // values together.
 func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Value, error) {
 	rd := fields.Readings{}
-	for _, rg := range layouts[c.kind] {
+	var g *glyph.Recognizer
+	if d, ok := r.text.(*dual); ok {
+		g = d.glyph
+	}
+	regions := regionsFor(c, g)
+	for i, rg := range regions {
 		g := crop(c.bgr, rg)
 		if g == nil {
 			continue
@@ -155,7 +166,9 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			return nil, err
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
-		if rg.key == "validity" && rg.req.script == scriptLatin && !twoDates(reading) {
+		// A second validity region (the older driving licence's term) supplies the end.
+		last := i == len(regions)-1 || regions[i+1].key != rg.key
+		if rg.key == "validity" && rg.req.script == scriptLatin && last && !twoDates(reading) {
 			// 长期 is Chinese: read the line again with the Chinese model for its end.
 			again, err := r.text.recognize(ctx, g, han)
 			if err != nil {

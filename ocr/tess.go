@@ -27,6 +27,7 @@ type request struct {
 	script    script
 	block     bool   // several lines (addresses) rather than one
 	whitelist string // Latin only; "" allows everything the model knows
+	glyph     bool   // Chinese free text: read by the glyph recogniser too and arbitrate
 }
 
 // recognizer reads the text of one region image. It is the seam where another recognizer (for
@@ -109,6 +110,15 @@ func (t *tesseract) close() {
 }
 
 func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request) (fields.Reading, error) {
+	boxes, err := t.symbols(ctx, img, req)
+	if err != nil {
+		return fields.Reading{}, err
+	}
+	return symbolsReading(boxes), nil
+}
+
+// symbols reads img and returns Tesseract's symbols with their boxes in img's coordinates.
+func (t *tesseract) symbols(ctx context.Context, img *image.Gray, req request) ([]gosseract.BoundingBox, error) {
 	ch := t.han
 	if req.script == scriptLatin {
 		ch = t.latin
@@ -117,12 +127,12 @@ func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request)
 	select {
 	case c = <-ch:
 	case <-ctx.Done():
-		return fields.Reading{}, kiosk.Errorf(kiosk.EUNAVAILABLE, "识别超时，请重试。")
+		return nil, kiosk.Errorf(kiosk.EUNAVAILABLE, "识别超时，请重试。")
 	}
 	defer func() { ch <- c }()
 
 	if err := c.SetImageFromBytes(pgm(img)); err != nil {
-		return fields.Reading{}, fmt.Errorf("ocr: set image: %w", err)
+		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
 	// Page segmentation is not sticky across reads, so it is set for every region.
 	psm := gosseract.PSM_SINGLE_LINE
@@ -133,9 +143,13 @@ func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request)
 	_ = c.SetWhitelist(req.whitelist)
 	boxes, err := c.GetBoundingBoxes(gosseract.RIL_SYMBOL)
 	if err != nil {
-		return fields.Reading{}, fmt.Errorf("ocr: recognize: %w", err)
+		return nil, fmt.Errorf("ocr: recognize: %w", err)
 	}
-	return symbolsReading(boxes), nil
+	// Boxes are relative to the image Tesseract was given, which starts at 0,0.
+	for i := range boxes {
+		boxes[i].Box = boxes[i].Box.Add(img.Rect.Min)
+	}
+	return boxes, nil
 }
 
 // symbolsReading turns Tesseract's symbols into text with one confidence per rune. Symbols come

@@ -65,7 +65,7 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 	out := map[string]Value{
 		"plate_number":  Plate(r.first("plate_number")),
-		"vehicle_type":  Text(r.first("vehicle_type"), "车辆类型"),
+		"vehicle_type":  VehicleType(r.first("vehicle_type")),
 		"owner":         Name(r.first("owner")),
 		"address":       Address(r.first("address")),
 		"use_nature":    UseNature(r.first("use_nature")),

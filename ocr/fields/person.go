@@ -37,7 +37,7 @@ func Name(rd Reading) Value {
 	if n := len(g); n < 2 || n > 30 {
 		return invalid(s, c, "implausible length")
 	}
-	return Value{Text: s, Conf: min(c, capUnverified)}
+	return Value{Text: s, Conf: min(c, freeCap(rd))}
 }
 
 // Sex reads 男 or 女. Anything else is invalid: there is no safe snap from other characters.
@@ -74,15 +74,17 @@ func Ethnicity(rd Reading) Value {
 	if len(g) > 1 && g[0].r == '族' {
 		g = g[1:] // the end of the label 民族, printed close to the value
 	}
-	s, c := g.String(), g.conf()
-	m, snapped, ok := snap(s, ethnicities)
+	s := g.String()
+	m, cover, dist, ok := closedMatch(g, ethnicities)
 	switch {
 	case !ok:
-		return invalid(s, c, "not one of the 56 ethnicities")
-	case snapped:
-		return valid(m, min(c, capSnapped))
+		return invalid(s, g.conf(), "not one of the 56 ethnicities")
+	case dist > 0:
+		return valid(m, min(cover.conf(), capSnapped))
+	case len(cover) < len(g):
+		return valid(m, min(cover.conf(), capRepaired))
 	}
-	return valid(m, c)
+	return valid(m, cover.conf())
 }
 
 // Address joins the printed lines without spaces and folds full-width characters. Like a name
@@ -104,7 +106,7 @@ func Address(rd Reading) Value {
 	if han < 3 {
 		return invalid(s, c, "too few characters for an address")
 	}
-	return Value{Text: s, Conf: min(c, capUnverified)}
+	return Value{Text: s, Conf: min(c, freeCap(rd))}
 }
 
 // Authority reads the issuing office on the back of an ID card, as printed.
@@ -124,7 +126,7 @@ func Authority(rd Reading) Value {
 	if !strings.HasSuffix(s, "局") && !strings.HasSuffix(s, "分局") && !strings.HasSuffix(s, "所") {
 		return Value{Text: s, Conf: min(c, capSnapped), Problem: "unusual ending"}
 	}
-	return Value{Text: s, Conf: min(c, capUnverified)}
+	return Value{Text: s, Conf: min(c, freeCap(rd))}
 }
 
 // Text reads a free-text value as printed (vehicle type, brand and model, owner, nationality):
@@ -137,7 +139,7 @@ func Text(rd Reading, labels ...string) Value {
 	if s == "" {
 		return invalid("", 0, "empty")
 	}
-	return Value{Text: s, Conf: min(g.conf(), capUnverified)}
+	return Value{Text: s, Conf: min(g.conf(), freeCap(rd))}
 }
 
 // useNatures are the printed values of 使用性质 (CARDS.md §2.4).
@@ -147,16 +149,7 @@ var useNatures = []string{"非营运", "营运", "货运", "公路客运", "旅�
 
 // UseNature snaps the use character of a vehicle to the closed set of printed values.
 func UseNature(rd Reading) Value {
-	g := toGlyphs(rd).filter(isHan).trimLabels("使用性质")
-	s, c := g.String(), g.conf()
-	m, snapped, ok := snap(s, useNatures)
-	switch {
-	case !ok:
-		return Value{Text: s, Conf: min(c, capSnapped), Problem: "not a known use character"}
-	case snapped:
-		return valid(m, min(c, capSnapped))
-	}
-	return valid(m, c)
+	return closedValue(rd, useNatures, "使用性质")
 }
 
 // Nationality reads the holder's nationality as printed; 中国 is the common case and the only

@@ -14,6 +14,11 @@ import (
 type Reading struct {
 	Text string
 	Conf []float64
+	// Arbitrated says that Conf comes from two independent recognisers checked against each
+	// other (or from a recogniser calibrated on fonts it was not built from), so it may be
+	// trusted above capUnverified: a character both read alike, or one the calibrated
+	// recogniser is sure of, is rarely wrong, while every other character is already low.
+	Arbitrated bool
 }
 
 // Value is one normalised field. Conf is in [0,1] and already lowered when validation failed,
@@ -42,6 +47,14 @@ const (
 	// an independent second recogniser agreeing is what may lift it later.
 	capUnverified = 0.79
 )
+
+// freeCap is the confidence cap of free text read as rd.
+func freeCap(rd Reading) float64 {
+	if rd.Arbitrated {
+		return 1
+	}
+	return capUnverified
+}
 
 // glyph is one rune with the confidence OCR gave it, so that confidences follow characters
 // through normalisation.

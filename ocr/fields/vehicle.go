@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -68,27 +69,52 @@ func VIN(rd Reading) Value {
 // plateSeparators are the dots and dashes printed or misread between province+letter and serial.
 const plateSeparators = "·•・.．-—_ "
 
+// plateProvinces are the 31 province abbreviations that begin a plate (GA 36).
+const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
 // Plate reads a number plate without its separator dot. I and O do not occur on plates, so in
-// the serial they are read as 1 and 0.
+// the serial they are read as 1 and 0. The plate starts at a province character: whatever was
+// read before it (the end of the label 号牌号码, a speck) and after its last character is left
+// out, at a lower confidence.
 func Plate(rd Reading) Value {
 	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool {
 		return !isSpace(r) && !strings.ContainsRune(plateSeparators, r)
 	})
 	g = g.trimLabels("号牌号码")
 	g = g.mapRunes(unicode.ToUpper)
-	for i := 2; i < len(g); i++ {
-		switch g[i].r {
-		case 'I':
-			g[i].r = '1'
-		case 'O':
-			g[i].r = '0'
+	for i := range g {
+		if !strings.ContainsRune(plateProvinces, g[i].r) {
+			continue
+		}
+		for _, n := range []int{8, 7} {
+			if i+n > len(g) {
+				continue
+			}
+			p := append(glyphs(nil), g[i:i+n]...)
+			for j := 2; j < len(p); j++ {
+				switch p[j].r {
+				case 'I':
+					p[j].r = '1'
+				case 'O':
+					p[j].r = '0'
+				}
+			}
+			if _, err := ident.ParsePlate(p.String()); err != nil {
+				continue
+			}
+			c := p.conf()
+			if n < len(g) {
+				c = min(c, capRepaired)
+			}
+			return valid(p.String(), c)
 		}
 	}
 	s, c := g.String(), g.conf()
-	if _, err := ident.ParsePlate(s); err != nil {
-		return invalid(s, c, "not a plate: "+err.Error())
+	_, err := ident.ParsePlate(s)
+	if err == nil {
+		err = fmt.Errorf("no province character")
 	}
-	return valid(s, c)
+	return invalid(s, c, "not a plate: "+err.Error())
 }
 
 // Classes reads the licence classes as printed (`C1`, `A2D`), with the one fixed misreading of

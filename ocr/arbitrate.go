@@ -1,0 +1,310 @@
+package ocr
+
+import (
+	"context"
+	"image"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
+)
+
+// Confidences the arbitration gives, calibrated on the tuning fonts (noto, wqy) and checked on
+// the held-out ones; see arbitrate_test.go for the measurement.
+const (
+	// agreeConf is the confidence of a character both recognisers read alike. They share no
+	// model, features or training fonts, so they rarely make the same mistake; what they do
+	// share is the image, so a character too damaged for either is not helped.
+	agreeConf = 0.96
+	// disputedConf bounds a character the two read differently when the glyph recogniser is
+	// sure: it is right far more often than not, but a person should see it.
+	disputedConf = 0.75
+	// doubtConf bounds every other character: the glyph recogniser unsure and Tesseract
+	// silent or of another opinion, or a character only Tesseract saw.
+	doubtConf = 0.5
+	// unsureKeep is the glyph confidence under which Tesseract's rune replaces the glyph
+	// recogniser's in an unsure character.
+	unsureKeep = 0.4
+)
+
+// verdict says how the arbitration decided one character.
+type verdict int
+
+const (
+	agreed      verdict = iota // both read the same rune
+	glyphSure                  // glyph confident, Tesseract saw nothing there
+	disputed                   // glyph confident, Tesseract read another rune
+	glyphUnsure                // glyph below its threshold, Tesseract silent or different
+	tessOnly                   // Tesseract saw a character where glyph saw none
+)
+
+// arbChar is one character of an arbitrated line.
+type arbChar struct {
+	r       rune
+	conf    float64
+	verdict verdict
+	glyph   float64 // the glyph recogniser's confidence, 0 for tessOnly
+	tess    rune    // Tesseract's reading of the same place, 0 if none
+	box     image.Rectangle
+}
+
+// dual reads free Chinese text (names, addresses, authorities, vehicle descriptions) with the
+// glyph recogniser, which knows all 8 105 characters of the 通用规范汉字表 and is calibrated,
+// and with Tesseract's chi_sim, which is often confidently wrong on look-alikes but reads
+// digits and Latin letters well. Every other region goes to Tesseract alone.
+type dual struct {
+	tess  *tesseract
+	glyph *glyph.Recognizer
+}
+
+func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fields.Reading, error) {
+	if !req.glyph || d.glyph == nil {
+		return d.tess.recognize(ctx, img, req)
+	}
+	chars, err := d.read(ctx, img, req)
+	if err != nil {
+		return fields.Reading{}, err
+	}
+	var b strings.Builder
+	conf := make([]float64, 0, len(chars))
+	for _, c := range chars {
+		if c.verdict == tessOnly {
+			// Measured on the tuning fonts, these are nearly always specks, dotted value
+			// lines or label strokes that the glyph recogniser rightly left out.
+			continue
+		}
+		b.WriteRune(c.r)
+		conf = append(conf, c.conf)
+	}
+	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: true}, nil
+}
+
+// read returns the arbitrated characters of img, lines separated by '\n' characters.
+func (d *dual) read(ctx context.Context, img *image.Gray, req request) ([]arbChar, error) {
+	syms, err := d.tess.symbols(ctx, img, req)
+	if err != nil {
+		return nil, err
+	}
+	lines := []span{{img.Rect.Min.Y, img.Rect.Max.Y}}
+	if req.block {
+		lines = textLines(img)
+	}
+	perLine := make([][]gosseract.BoundingBox, len(lines))
+	for _, s := range syms {
+		if strings.TrimSpace(s.Word) == "" {
+			continue
+		}
+		cy := (s.Box.Min.Y + s.Box.Max.Y) / 2
+		i := nearestLine(lines, cy)
+		perLine[i] = append(perLine[i], s)
+	}
+	var out []arbChar
+	for i, l := range lines {
+		sub := img.SubImage(image.Rect(img.Rect.Min.X, l.a, img.Rect.Max.X, l.b)).(*image.Gray)
+		line := arbitrate(d.glyph.ReadLine(sub).Chars, perLine[i])
+		if len(line) == 0 {
+			continue
+		}
+		if len(out) > 0 {
+			out = append(out, arbChar{r: '\n', conf: 1, verdict: agreed})
+		}
+		out = append(out, line...)
+	}
+	return out, nil
+}
+
+// arbitrate merges one line read by both recognisers. Tesseract's symbols are matched to the
+// glyph characters whose box holds their centre; a symbol inside no glyph box is kept as
+// tessOnly, for measurement, and left out of the text by recognize.
+func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
+	matched := make([][]gosseract.BoundingBox, len(gs))
+	var loose []gosseract.BoundingBox
+	for _, t := range ts {
+		cx := (t.Box.Min.X + t.Box.Max.X) / 2
+		i := slices.IndexFunc(gs, func(g glyph.Char) bool { return cx >= g.Box.Min.X && cx < g.Box.Max.X })
+		if i < 0 {
+			loose = append(loose, t)
+			continue
+		}
+		matched[i] = append(matched[i], t)
+	}
+	var out []arbChar
+	emitLoose := func(before int) {
+		for len(loose) > 0 && (loose[0].Box.Min.X+loose[0].Box.Max.X)/2 < before {
+			out = append(out, looseChars(loose[0])...)
+			loose = loose[1:]
+		}
+	}
+	for i, g := range gs {
+		emitLoose(g.Box.Min.X)
+		out = append(out, judge(g, matched[i])...)
+	}
+	emitLoose(int(^uint(0) >> 1))
+	return trimStrays(out)
+}
+
+// trimStrays drops characters at either end of a line that stand apart from the text by more
+// than a character's height: the edge of the ID photo or of a seal, read as 1 or ·.
+func trimStrays(cs []arbChar) []arbChar {
+	var hs []float64
+	for _, c := range cs {
+		if c.verdict != tessOnly {
+			hs = append(hs, float64(c.box.Dy()))
+		}
+	}
+	if len(hs) < 3 {
+		return cs
+	}
+	gap := median(hs) * 1.2
+	kept := func(c arbChar) bool { return c.verdict != tessOnly }
+	for {
+		i := slices.IndexFunc(cs, kept)
+		j := i + 1 + slices.IndexFunc(cs[i+1:], kept)
+		if i < 0 || j <= i || float64(cs[j].box.Min.X-cs[i].box.Max.X) <= gap {
+			break
+		}
+		cs = cs[j:]
+	}
+	for {
+		j := len(cs) - 1 - slices.IndexFunc(reversed(cs), kept)
+		if j < 1 {
+			break
+		}
+		i := j - 1 - slices.IndexFunc(reversed(cs[:j]), kept)
+		if i < 0 || i >= j || float64(cs[j].box.Min.X-cs[i].box.Max.X) <= gap {
+			break
+		}
+		cs = cs[:i+1]
+	}
+	return cs
+}
+
+func reversed(cs []arbChar) []arbChar {
+	out := slices.Clone(cs)
+	slices.Reverse(out)
+	return out
+}
+
+// judge decides one glyph character against the Tesseract symbols read in its box.
+func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
+	c := arbChar{r: g.Rune, glyph: g.Confidence, box: g.Box}
+	var tr []rune
+	for _, t := range ts {
+		tr = append(tr, []rune(strings.TrimSpace(t.Word))...)
+	}
+	// As many digits as the box is wide: Tesseract's symbol boxes on Chinese lines overlap,
+	// and a second symbol in the box of one digit is the same digit read twice.
+	fits := int(float64(g.Box.Dx())/(0.45*float64(max(1, g.Box.Dy()))) + 0.5)
+	if len(tr) > 1 && len(tr) <= fits && !slices.ContainsFunc(tr, func(r rune) bool { return !isLatinOrDigit(r) }) {
+		// Several digits or letters where the glyph recogniser saw one character ("11" as
+		// 皿 or M): Tesseract separates Latin characters better. Doubtful either way.
+		out := make([]arbChar, 0, len(tr))
+		for k, r := range tr {
+			b := ts[min(k, len(ts)-1)].Box
+			out = append(out, arbChar{r: r, conf: min(g.Confidence, disputedConf), verdict: disputed, glyph: g.Confidence, tess: r, box: b})
+		}
+		return out
+	}
+	if len(tr) > 0 {
+		c.tess = tr[0]
+	}
+	sure := g.Confidence >= glyph.Threshold
+	switch {
+	case len(tr) == 1 && sameChar(tr[0], g.Rune):
+		c.verdict, c.conf = agreed, max(g.Confidence, agreeConf)
+	case len(tr) == 0 && sure:
+		c.verdict, c.conf = glyphSure, g.Confidence
+	case sure:
+		c.verdict, c.conf = disputed, min(g.Confidence, disputedConf)
+	default:
+		c.verdict, c.conf = glyphUnsure, min(g.Confidence, doubtConf)
+		// Well below its threshold the glyph recogniser's first choice is right less often
+		// than Tesseract's (tuning fonts: 12 % against 36 %); either way the character stays
+		// doubtful.
+		if len(tr) == 1 && g.Confidence < unsureKeep {
+			c.r = tr[0]
+		}
+	}
+	return []arbChar{c}
+}
+
+// looseChars turns a Tesseract symbol outside every glyph box into low-confidence characters.
+func looseChars(t gosseract.BoundingBox) []arbChar {
+	var out []arbChar
+	for _, r := range strings.TrimSpace(t.Word) {
+		out = append(out, arbChar{r: r, conf: min(t.Confidence/100, doubtConf), verdict: tessOnly, tess: r, box: t.Box})
+	}
+	return out
+}
+
+// sameChar compares two readings, folding full-width forms.
+func sameChar(a, b rune) bool { return fields.Width(a) == fields.Width(b) }
+
+func isLatinOrDigit(r rune) bool {
+	r = fields.Width(r)
+	return r < unicode.MaxASCII && (unicode.IsDigit(r) || unicode.IsLetter(r))
+}
+
+// textLines splits a cleaned crop (dark text on white) into its text lines: runs of rows with
+// ink, merged across gaps of a few rows, with each line given the blank rows up to half way
+// to its neighbours so that no stroke is cut.
+func textLines(g *image.Gray) []span {
+	h := g.Rect.Dy()
+	rows := make([]int, h)
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+g.Rect.Dx()]
+		for _, v := range row {
+			if v < 128 {
+				rows[y]++
+			}
+		}
+	}
+	all := runs(rows, 1, 3)
+	tallest := 0
+	for _, r := range all {
+		tallest = max(tallest, r.b-r.a)
+	}
+	var ls []span
+	for _, r := range all {
+		// Specks and slivers of a neighbouring line are not lines.
+		if (r.b-r.a)*3 >= tallest {
+			ls = append(ls, r)
+		}
+	}
+	if len(ls) <= 1 {
+		return []span{{g.Rect.Min.Y, g.Rect.Max.Y}}
+	}
+	out := make([]span, len(ls))
+	for i, l := range ls {
+		a, b := 0, h
+		if i > 0 {
+			a = (ls[i-1].b + l.a) / 2
+		}
+		if i < len(ls)-1 {
+			b = (l.b + ls[i+1].a) / 2
+		}
+		out[i] = span{g.Rect.Min.Y + a, g.Rect.Min.Y + b}
+	}
+	return out
+}
+
+// nearestLine returns the index of the line holding y, or the nearest one.
+func nearestLine(ls []span, y int) int {
+	best, bestD := 0, int(^uint(0)>>1)
+	for i, l := range ls {
+		d := 0
+		if y < l.a {
+			d = l.a - y
+		} else if y >= l.b {
+			d = y - l.b + 1
+		}
+		if d < bestD {
+			best, bestD = i, d
+		}
+	}
+	return best
+}

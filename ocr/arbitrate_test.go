@@ -1,0 +1,249 @@
+package ocr
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
+)
+
+func sym(r string, x0, x1 int, conf float64) gosseract.BoundingBox {
+	return gosseract.BoundingBox{Box: image.Rect(x0, 0, x1, 30), Word: r, Confidence: conf}
+}
+
+func gch(r rune, x0, x1 int, conf float64) glyph.Char {
+	return glyph.Char{Rune: r, Box: image.Rect(x0, 0, x1, 30), Confidence: conf}
+}
+
+func TestArbitrate(t *testing.T) {
+	tests := []struct {
+		name     string
+		g        []glyph.Char
+		ts       []gosseract.BoundingBox
+		want     string
+		wantConf []float64 // upper bounds, or exact lower bound for agreement (see check)
+		verdicts []verdict
+	}{
+		{"agree", []glyph.Char{gch('张', 0, 30, 0.4)}, []gosseract.BoundingBox{sym("张", 2, 28, 90)},
+			"张", nil, []verdict{agreed}},
+		{"glyph sure, tesseract other", []glyph.Char{gch('喆', 0, 30, 0.95)}, []gosseract.BoundingBox{sym("吉", 2, 28, 95)},
+			"喆", nil, []verdict{disputed}},
+		{"glyph unsure, tesseract other", []glyph.Char{gch('部', 0, 30, 0.6)}, []gosseract.BoundingBox{sym("鄞", 2, 28, 95)},
+			"部", nil, []verdict{glyphUnsure}},
+		{"glyph unsure and weak", []glyph.Char{gch('7', 0, 15, 0.3)}, []gosseract.BoundingBox{sym("1", 2, 13, 90)},
+			"1", nil, []verdict{glyphUnsure}},
+		{"glyph sure, tesseract silent", []glyph.Char{gch('珺', 0, 30, 0.9)}, nil,
+			"珺", nil, []verdict{glyphSure}},
+		{"dropped by glyph", []glyph.Char{gch('王', 0, 30, 0.99), gch('芳', 70, 100, 0.99)},
+			[]gosseract.BoundingBox{sym("王", 2, 28, 90), sym("小", 37, 62, 90), sym("芳", 72, 98, 90)},
+			"王小芳", nil, []verdict{agreed, tessOnly, agreed}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := arbitrate(tt.g, tt.ts)
+			var s strings.Builder
+			for i, c := range got {
+				s.WriteRune(c.r)
+				if i < len(tt.verdicts) && c.verdict != tt.verdicts[i] {
+					t.Errorf("char %d verdict %d, want %d", i, c.verdict, tt.verdicts[i])
+				}
+				switch c.verdict {
+				case agreed:
+					if c.conf < agreeConf {
+						t.Errorf("agreed char %q conf %.2f < %.2f", c.r, c.conf, agreeConf)
+					}
+				case glyphSure:
+					if c.conf < glyph.Threshold {
+						t.Errorf("sure glyph %q lost its confidence: %.2f", c.r, c.conf)
+					}
+				default:
+					if c.conf >= glyph.Threshold {
+						t.Errorf("%q verdict %d looks confident: %.2f", c.r, c.verdict, c.conf)
+					}
+				}
+			}
+			if s.String() != tt.want {
+				t.Errorf("got %q, want %q", s.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestTextLines(t *testing.T) {
+	g := image.NewGray(image.Rect(0, 0, 200, 120))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	ink := func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := 10; x < 190; x += 3 {
+				g.Pix[y*g.Stride+x] = 0
+			}
+		}
+	}
+	ink(10, 40)
+	ink(60, 90)
+	ink(100, 102) // a speck row, not a line
+	ls := textLines(g)
+	if len(ls) != 2 {
+		t.Fatalf("got %d lines %v, want 2", len(ls), ls)
+	}
+	if !(ls[0].a <= 10 && ls[0].b >= 40 && ls[0].b <= 60 && ls[1].a <= 60 && ls[1].b >= 90) {
+		t.Fatalf("lines %v do not hold the text rows", ls)
+	}
+}
+
+// TestArbitrationStats prints, for a directory written by cardgen (XIAOZHI_ARBSTATS), how
+// often each arbitration verdict is right, by the glyph recogniser's confidence: the evidence
+// behind agreeConf, disputedConf and doubtConf. Calibrate on the tuning fonts only.
+func TestArbitrationStats(t *testing.T) {
+	dir := os.Getenv("XIAOZHI_ARBSTATS")
+	if dir == "" {
+		t.Skip("XIAOZHI_ARBSTATS not set")
+	}
+	r := mustReader(t)
+	d := r.text.(*dual)
+	f, err := os.Open(filepath.Join(dir, "truth.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type bucket struct{ ok, n int }
+	stats := map[string]*bucket{}
+	add := func(k string, ok bool) {
+		if stats[k] == nil {
+			stats[k] = &bucket{}
+		}
+		stats[k].n++
+		if ok {
+			stats[k].ok++
+		}
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var tl struct {
+			File   string            `json:"file"`
+			Kind   kiosk.DocKind     `json:"kind"`
+			Fields map[string]string `json:"fields"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &tl); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, tl.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, flags, err := r.rectify(data, tl.Kind)
+		if err != nil || c == nil || c.kind != tl.Kind || flags.has(kiosk.FlagWrongSide) {
+			continue
+		}
+		for _, rg := range layouts[c.kind] {
+			want, ok := tl.Fields[rg.key]
+			if !rg.req.glyph || !ok {
+				continue
+			}
+			g := crop(c.bgr, rg)
+			if g == nil {
+				continue
+			}
+			chars, err := d.read(context.Background(), g, rg.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []arbChar
+			for _, ch := range chars {
+				if ch.r != '\n' && ch.r != ' ' && ch.verdict != tessOnly {
+					got = append(got, ch)
+				}
+			}
+			right := alignRight(got, []rune(want))
+			for i, ch := range got {
+				if !right[i] && strings.ContainsRune(labelRunes, ch.r) {
+					continue // a fragment of the printed label, which normalisation trims
+				}
+				kind := "han"
+				if isLatinOrDigit(ch.r) {
+					kind = "latin"
+				}
+				if !right[i] && ch.conf >= 0.8 && os.Getenv("XIAOZHI_ARBSTATS_V") != "" {
+					var line strings.Builder
+					for _, x := range got {
+						line.WriteRune(x.r)
+					}
+					t.Logf("confident wrong %s %s %q in %q want %q", tl.File, rg.key, ch.r, line.String(), want)
+				}
+				add(fmt.Sprintf("%-11s %-5s g%.1f", verdictName[ch.verdict], kind, min(0.9, float64(int(ch.glyph*10))/10)), right[i])
+				add(fmt.Sprintf("%-11s %-5s all", verdictName[ch.verdict], kind), right[i])
+				if ch.verdict == glyphUnsure && ch.tess != 0 {
+					add(fmt.Sprintf("unsure: tess rune would be right (%s)", kind), alignRuneRight(got, i, ch.tess, []rune(want)))
+				}
+			}
+		}
+	}
+	keys := make([]string, 0, len(stats))
+	for k := range stats {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b := stats[k]
+		t.Logf("%-42s %5d/%5d right (%.1f%%)", k, b.ok, b.n, 100*float64(b.ok)/float64(b.n))
+	}
+}
+
+// labelRunes are the characters of the printed labels next to free-text values.
+const labelRunes = "姓名性别民族住址签发机关国籍车辆类型所有人使用性质NameSexAddressNationalityOwnerVehicleTypeUseCharacter:"
+
+var verdictName = map[verdict]string{agreed: "agreed", glyphSure: "glyph-sure", disputed: "disputed",
+	glyphUnsure: "unsure", tessOnly: "tess-only"}
+
+// alignRight marks which characters of got are part of a longest common subsequence with
+// want: a character outside it is wrong (misread, extra, or a label fragment).
+func alignRight(got []arbChar, want []rune) []bool {
+	n, m := len(got), len(want)
+	dp := make([][]int, n+1)
+	for i := range dp {
+		dp[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if got[i].r == want[j] {
+				dp[i][j] = dp[i+1][j+1] + 1
+			} else {
+				dp[i][j] = max(dp[i+1][j], dp[i][j+1])
+			}
+		}
+	}
+	out := make([]bool, n)
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case got[i].r == want[j]:
+			out[i] = true
+			i, j = i+1, j+1
+		case dp[i+1][j] >= dp[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
+}
+
+// alignRuneRight reports whether replacing got[i] with r makes it part of the alignment.
+func alignRuneRight(got []arbChar, i int, r rune, want []rune) bool {
+	alt := append([]arbChar(nil), got...)
+	alt[i].r = r
+	return alignRight(alt, want)[i]
+}

@@ -1,0 +1,92 @@
+package ocr
+
+import (
+	"strings"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
+)
+
+// variant is an older printing of a kind whose rows differ from the current one (CARDS.md
+// §2.3, §2.4). Which printing a page is comes from the text of one pre-printed label, read with
+// the glyph recogniser: fields are located by what their labels say, not by row order.
+type variant struct {
+	// Where the deciding label's Chinese line is printed, with the margin of CARDS.md §1.
+	x0, y0, x1, y1 float64
+	current, older string // the label's text on each printing
+	regions        []region
+}
+
+var variants = map[kiosk.DocKind]variant{
+	// The older 行驶证 has 品牌型号 where the current one has 使用性质, 使用性质 on the right,
+	// and the engine row above the VIN row.
+	kiosk.KindVehicleLicence: {0.035, 0.51, 0.19, 0.585, "使用性质", "品牌型号", []region{
+		{"plate_number", 0.15, 0.19, 0.45, 0.29, free, 1, 0},
+		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, free, 1, 0},
+		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
+		{"address", 0.15, 0.41, 0.97, 0.51, free, 1, 0},
+		{"brand_model", 0.16, 0.52, 0.50, 0.62, han, 1, 0},
+		{"use_nature", 0.625, 0.52, 0.97, 0.62, free, 1, 0},
+		{"engine_number", 0.42, 0.63, 0.97, 0.73, latin(wlEngine), 1, 0},
+		{"vin", 0.45, 0.74, 0.97, 0.84, latin(wlVIN), 1, 0},
+		{"register_date", 0.435, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},
+		{"issue_date", 0.76, 0.85, 0.97, 0.95, latin(wlDate), 1, 0},
+	}},
+	// The older 驾驶证 prints 有效起始日期 and the date, then 有效期限 and a term (6年, 10年,
+	// 长期) on the same bottom row.
+	kiosk.KindDrivingLicence: {0.035, 0.84, 0.25, 0.905, "有效期限", "有效起始日期", []region{
+		{"licence_number", 0.43, 0.15, 0.82, 0.22, latin(wlID), 1, 0},
+		{"name", 0.17, 0.24, 0.39, 0.34, free, 1, 0},
+		{"sex", 0.46, 0.24, 0.57, 0.34, free, 1, 0},
+		{"nationality", 0.72, 0.24, 0.92, 0.34, free, 1, 0},
+		{"address", 0.17, 0.36, 0.95, 0.52, freeBlock, 2, 0},
+		{"birth_date", 0.50, 0.54, 0.73, 0.64, latin(wlDate), 1, 0},
+		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, latin(wlDate), 1, 0},
+		{"classes", 0.50, 0.77, 0.70, 0.87, latin(wlClasses), 1, 0},
+		{"validity", 0.22, 0.85, 0.44, 0.95, latin(wlDate), 1, 0},
+		{"validity", 0.58, 0.85, 0.72, 0.95, han, 1, 0},
+	}},
+}
+
+// regionsFor returns the regions to read on card c: the kind's current layout, or its older
+// variant when the deciding label reads as the older text.
+func regionsFor(c *card, g *glyph.Recognizer) []region {
+	v, ok := variants[c.kind]
+	if !ok || g == nil {
+		return layouts[c.kind]
+	}
+	lbl := c.luma(c.rect(v.x0, v.y0, v.x1, v.y1))
+	if labelVotes(g.ReadLine(lbl), v.older, v.current) > 0 {
+		return v.regions
+	}
+	return layouts[c.kind]
+}
+
+// labelVotes counts the characters read that only text a has, minus those only b has. A
+// character's runners-up vote too, at half weight: a label read through blur or glare is often
+// second choice.
+func labelVotes(l glyph.Line, a, b string) float64 {
+	only := func(r rune, x, y string) bool { return strings.ContainsRune(x, r) && !strings.ContainsRune(y, r) }
+	votes := 0.0
+	for _, ch := range l.Chars {
+		cands := []rune{ch.Rune}
+		for i, alt := range ch.Alternatives {
+			if i < 2 && alt.Score > 0.3 {
+				cands = append(cands, alt.Rune)
+			}
+		}
+		for i, r := range cands {
+			w := 1.0
+			if i > 0 {
+				w = 0.5
+			}
+			switch {
+			case only(r, a, b):
+				votes += w
+			case only(r, b, a):
+				votes -= w
+			}
+		}
+	}
+	return votes
+}
