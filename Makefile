@@ -16,7 +16,7 @@ build: setup
 	$(GO) build -o $(BIN) ./cmd/xiaozhi
 
 run: build
-	./$(BIN) serve
+	./$(BIN) serve --demo
 
 vet:
 	$(GO) vet ./...

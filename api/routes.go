@@ -9,4 +9,7 @@ func (s *Server) routes() {
 	r.GET("/healthz", s.handle(s.handleHealthz))
 	r.GET("/readyz", s.handle(s.handleReadyz))
 	r.GET("/metrics", s.handleMetrics())
+	s.staffRoutes()
+	s.kioskRoutes()
+	s.mpRoutes()
 }

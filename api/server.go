@@ -41,11 +41,20 @@ type Server struct {
 	// Kiosk runs cases; Stations authenticates kiosk screens.
 	Kiosk    *kiosk.Service
 	Stations kiosk.StationStore
+	// MP serves the truck drivers' mini-program API and pass verification (mp.go).
+	MP *MiniProgram
+	// Desk and StaffAuth serve the staff console (api/staff.go, api/console.go).
+	Desk      *kiosk.Desk
+	StaffAuth *kiosk.StaffAuth
+	consoles  consoleHub
+	// Kiosks configures the kiosk screen and its routes (kiosk.go).
+	Kiosks KioskOptions
 
 	ln      net.Listener
 	http    *http.Server
 	router  *gin.Engine
 	metrics *httpMetrics
+	screens kioskScreens // kiosk screens connected now (kiosk_ws.go)
 }
 
 // NewServer returns a Server with its routes registered and nothing listening yet.
@@ -118,6 +127,7 @@ func (s *Server) URL() string {
 
 // Close stops accepting requests and waits for those in flight until ctx ends.
 func (s *Server) Close(ctx context.Context) error {
+	s.consoles.closeAll() // hijacked connections are not Shutdown's to close
 	if s.http == nil {
 		if s.ln != nil {
 			return s.ln.Close()

@@ -44,6 +44,10 @@ func (s *Service) facts(ctx context.Context, c *Case) (rules.Facts, error) {
 			return f, err
 		}
 	}
+	var err error
+	if f.Registry.Passes, err = s.passFacts(ctx, c); err != nil {
+		return f, err
+	}
 	// The ID-card application record carries the outstanding temporary card beside its status,
 	// as SERVICES.md places temp_id_valid_until beside id_card_application.
 	var app struct {

@@ -9,7 +9,15 @@ import "sync"
 type Feed struct {
 	mu   sync.Mutex
 	subs map[*Subscription]struct{}
+	// recent remembers the last published sequence numbers: with PostgreSQL an event this
+	// process published comes back through LISTEN/NOTIFY and must not be delivered twice.
+	recent     map[int64]struct{}
+	recentRing []int64
+	recentNext int
 }
+
+// feedMemory is how many recent events the Feed remembers to drop repeats.
+const feedMemory = 4096
 
 // NewFeed returns an empty Feed.
 func NewFeed() *Feed { return &Feed{subs: map[*Subscription]struct{}{}} }
@@ -35,9 +43,13 @@ func (f *Feed) Subscribe(filter func(Event) bool, buf int) *Subscription {
 }
 
 // Publish delivers ev to every subscriber that accepts it, dropping those that are full.
+// An event whose Seq was published recently is a repeat and is dropped.
 func (f *Feed) Publish(ev Event) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if ev.Seq > 0 && !f.remember(ev.Seq) {
+		return
+	}
 	for s := range f.subs {
 		if s.filter != nil && !s.filter(ev) {
 			continue
@@ -74,4 +86,20 @@ func (f *Feed) Subscribers() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.subs)
+}
+
+// remember records seq and reports whether it is new; the oldest is forgotten when full.
+func (f *Feed) remember(seq int64) bool {
+	if _, seen := f.recent[seq]; seen {
+		return false
+	}
+	if f.recent == nil {
+		f.recent, f.recentRing = map[int64]struct{}{}, make([]int64, feedMemory)
+	}
+	if old := f.recentRing[f.recentNext]; old != 0 {
+		delete(f.recent, old)
+	}
+	f.recent[seq], f.recentRing[f.recentNext] = struct{}{}, seq
+	f.recentNext = (f.recentNext + 1) % feedMemory
+	return true
 }

@@ -24,17 +24,26 @@ type Service struct {
 	Feed *Feed
 	// Issuers produce the output of approved cases by matter; others get a pickup slip.
 	Issuers map[string]Issuer
-	Logger  *slog.Logger
+	// Passes counts the passes already issued, for registry.passes; nil means zero passes.
+	Passes PassLedger
+	Logger *slog.Logger
 	// Now is the clock; tests set it.
 	Now func() time.Time
 	// NewID makes case IDs; the default is 16 random hex digits.
 	NewID func() string
+	// Camera captures documents at a kiosk (capture.go); nil on a machine without one.
+	Camera Camera
+	// SMS sends verification codes to applicants' phones (sms.go); nil when none is set up.
+	SMS SMSSender
+	// hall holds the kiosk's capture lock and pending SMS codes (capture.go); a pointer, so
+	// that a Service stays copyable.
+	hall *hall
 }
 
 // NewService returns a Service with the default clock and ID source.
 func NewService(cases CaseStore, registry Registry, reader Reader, engine *rules.Engine, logger *slog.Logger) *Service {
 	return &Service{Cases: cases, Registry: registry, Reader: reader, Rules: engine, Logger: logger,
-		Feed: NewFeed(), Issuers: map[string]Issuer{}, Now: time.Now, NewID: randomID}
+		Feed: NewFeed(), Issuers: map[string]Issuer{}, Now: time.Now, NewID: randomID, hall: &hall{}}
 }
 
 func randomID() string {

@@ -208,6 +208,9 @@ func insertEvent(tx *gorm.DB, ev kiosk.Event) (int64, error) {
 	err := tx.Raw(`INSERT INTO case_events (case_id, from_state, to_state, actor, reason, at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING seq`,
 		ev.CaseID, string(ev.From), string(ev.To), ev.Actor, ev.Reason, ev.At).Scan(&seq).Error
+	if err == nil {
+		err = notifyEvent(tx, seq) // other replicas' consoles and screens (store/notify.go)
+	}
 	return seq, err
 }
 

@@ -31,6 +31,20 @@ type Config struct {
 	OCRWorkers      int           // --ocr-workers, XIAOZHI_OCR_WORKERS: reading processes
 	OCRTimeout      time.Duration // --ocr-timeout, XIAOZHI_OCR_TIMEOUT: one read's deadline
 	OCRMemoryMB     int           // --ocr-memory-mb, XIAOZHI_OCR_MEMORY_MB: a reading process's memory cap
+	Origins         string        // --origins, XIAOZHI_ORIGINS: browser origins allowed besides the server's own, comma-separated
+	ClaimLease      time.Duration // --claim-lease, XIAOZHI_CLAIM_LEASE: how long a clerk's claim lasts without its console (staff.go)
+	QueueDue        time.Duration // --queue-due, XIAOZHI_QUEUE_DUE: unclaimed escalations alert again after this
+	SessionIdle     time.Duration // --session-idle, XIAOZHI_SESSION_IDLE: a staff session unused this long ends
+	SessionMaxAge   time.Duration // --session-max-age, XIAOZHI_SESSION_MAX_AGE: any staff session ends this long after login
+	Demo            bool          // --demo, XIAOZHI_DEMO: demo registry, station and camera (demo.go)
+	ImageRetention  time.Duration // --image-retention, XIAOZHI_IMAGE_RETENTION: how long document images are kept
+	PickupCounter   string        // --pickup-counter, XIAOZHI_PICKUP_COUNTER: where licence cards are collected
+	PassKeyID       string        // --pass-key-id, XIAOZHI_PASS_KEY_ID: ID of the pass signing key (pass.go)
+	PassPublicKeys  string        // --pass-public-keys, XIAOZHI_PASS_PUBLIC_KEYS: more verification keys, KID:BASE64,…
+	MPRateIP        int           // --mp-rate-ip, XIAOZHI_MP_RATE_IP: mini-program requests per second per address
+	MPRateDriver    int           // --mp-rate-driver, XIAOZHI_MP_RATE_DRIVER: mini-program requests per second per driver
+	// PassKey is the base64 Ed25519 seed that signs passes (XIAOZHI_PASS_KEY only, like DataKey).
+	PassKey string
 	// DataKey is the base64 master key that seals personal data at rest (XIAOZHI_DATA_KEY
 	// only: a flag would leave it in shell history and process listings).
 	DataKey string
@@ -49,6 +63,14 @@ func DefaultConfig() Config {
 		OCRWorkers:      2,
 		OCRTimeout:      15 * time.Second,
 		OCRMemoryMB:     1024,
+		ClaimLease:      60 * time.Second,
+		QueueDue:        5 * time.Minute,
+		SessionIdle:     15 * time.Minute,
+		SessionMaxAge:   10 * time.Hour,
+		MPRateIP:        50,
+		MPRateDriver:    10,
+		ImageRetention:  7 * 24 * time.Hour,
+		PickupCounter:   "1号窗口",
 	}
 }
 
@@ -59,6 +81,7 @@ type setting struct {
 	str             *string
 	dur             *time.Duration
 	num             *int
+	boolean         *bool
 }
 
 func (c *Config) settings() []setting {
@@ -75,6 +98,19 @@ func (c *Config) settings() []setting {
 		{flag: "ocr-workers", env: "XIAOZHI_OCR_WORKERS", help: "number of document-reading processes", num: &c.OCRWorkers},
 		{flag: "ocr-timeout", env: "XIAOZHI_OCR_TIMEOUT", help: "deadline of one document read", dur: &c.OCRTimeout},
 		{flag: "ocr-memory-mb", env: "XIAOZHI_OCR_MEMORY_MB", help: "memory cap of one reading process, MB", num: &c.OCRMemoryMB},
+		{flag: "demo", env: "XIAOZHI_DEMO", help: "run the demo: demo registry data, a kiosk station and a camera cycling demo cards", boolean: &c.Demo},
+		{flag: "image-retention", env: "XIAOZHI_IMAGE_RETENTION", help: "how long document images are kept before they are purged", dur: &c.ImageRetention},
+		{flag: "pickup-counter", env: "XIAOZHI_PICKUP_COUNTER", help: "the counter named on pickup slips for licence cards", str: &c.PickupCounter},
+		{flag: "pass-key-id", env: "XIAOZHI_PASS_KEY_ID", help: "ID of the pass signing key, named in every pass token", str: &c.PassKeyID},
+		{flag: "pass-public-keys", env: "XIAOZHI_PASS_PUBLIC_KEYS", help: "extra pass verification keys for rotation, KID:BASE64,…", str: &c.PassPublicKeys},
+		{flag: "mp-rate-ip", env: "XIAOZHI_MP_RATE_IP", help: "mini-program requests per second per client address (burst twice that)", num: &c.MPRateIP},
+		{flag: "mp-rate-driver", env: "XIAOZHI_MP_RATE_DRIVER", help: "mini-program requests per second per driver (burst three times that)", num: &c.MPRateDriver},
+		{env: "XIAOZHI_PASS_KEY", str: &c.PassKey},
+		{flag: "origins", env: "XIAOZHI_ORIGINS", help: "browser origins allowed besides the server's own (e.g. https://console.example), comma-separated", str: &c.Origins},
+		{flag: "claim-lease", env: "XIAOZHI_CLAIM_LEASE", help: "how long a clerk's claim on a case lasts after its console goes away", dur: &c.ClaimLease},
+		{flag: "queue-due", env: "XIAOZHI_QUEUE_DUE", help: "escalated cases unclaimed this long notify consoles again and alert supervisors", dur: &c.QueueDue},
+		{flag: "session-idle", env: "XIAOZHI_SESSION_IDLE", help: "staff sessions unused this long end", dur: &c.SessionIdle},
+		{flag: "session-max-age", env: "XIAOZHI_SESSION_MAX_AGE", help: "staff sessions end this long after login", dur: &c.SessionMaxAge},
 		{env: "XIAOZHI_DATA_KEY", str: &c.DataKey},
 	}
 }
@@ -101,6 +137,8 @@ func loadConfig(name string, e *env, args []string, names ...string) (Config, []
 			fs.StringVar(s.str, s.flag, *s.str, help)
 		case s.num != nil:
 			fs.IntVar(s.num, s.flag, *s.num, help)
+		case s.boolean != nil:
+			fs.BoolVar(s.boolean, s.flag, *s.boolean, help)
 		default:
 			fs.DurationVar(s.dur, s.flag, *s.dur, help)
 		}
@@ -123,6 +161,13 @@ func (s setting) set(v string) error {
 			return fmt.Errorf("want a whole number, got %q", v)
 		}
 		*s.num = n
+		return nil
+	case s.boolean != nil:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		*s.boolean = b
 		return nil
 	}
 	d, err := time.ParseDuration(v)
@@ -171,8 +216,17 @@ func (c Config) Validate() error {
 	if c.OCRTimeout <= 0 {
 		return fmt.Errorf("--ocr-timeout must be positive")
 	}
+	if err := c.validateStaff(); err != nil {
+		return err
+	}
 	if c.OCRMemoryMB < 128 {
 		return fmt.Errorf("--ocr-memory-mb %d: want at least 128", c.OCRMemoryMB)
+	}
+	if c.ImageRetention < time.Hour {
+		return fmt.Errorf("--image-retention %s: want at least 1h", c.ImageRetention)
+	}
+	if err := c.validatePass(); err != nil {
+		return err
 	}
 	if c.RulesDir != "" {
 		if st, err := os.Stat(c.RulesDir); err != nil || !st.IsDir() {

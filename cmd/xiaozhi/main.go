@@ -36,8 +36,10 @@ var commands = map[string]command{
 	"capture":    {"grab one auto-captured frame from the document camera", runCapture},
 	"registry":   {"import the bureau's records: registry import FILE.json", runRegistry},
 	"kiosk":      {"manage kiosk stations: kiosk add|revoke|list", runKiosk},
+	"staff":      {"manage counter staff: staff add NAME --role ROLE|disable|enable|list", runStaff},
 	"ocr":        {"read documents from image files and print JSON", runOCR},
 	"ocr-eval":   {"measure the reader on a directory of images with truth.jsonl", runOCREval},
+	"pass":       {"electronic passes: pass verify TOKEN | keygen | revoke NUMBER | demo-photos DIR", runPass},
 	"ocr-worker": {"read documents for serve's OCR pool over stdin/stdout (started by serve)", runOCRWorker},
 }
 

@@ -28,6 +28,9 @@ type Main struct {
 	Kiosk    *kiosk.Service
 	Stations *store.StationStore
 	HTTP     *api.Server
+	Desk     *kiosk.Desk // the staff queue (staff_serve.go)
+
+	stop []func() // background work and temporary files, ended by Close (demo.go)
 }
 
 // Run opens the database (applying migrations), loads the rule sets, starts the reading
@@ -60,6 +63,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.OCR, err = pool.Open(ctx, m.poolConfig(), m.Logger); err != nil {
 		return fmt.Errorf("start OCR workers: %w", err)
 	}
+	if cfg.Demo && cfg.Camera == "" {
+		if cfg.Camera, err = m.demoCamera(); err != nil {
+			return err
+		}
+	}
 	if cfg.Camera != "" {
 		if m.Camera, err = device.Open(ctx, cfg.Camera, device.DefaultConfig(), m.Logger.With("component", "camera")); err != nil {
 			return fmt.Errorf("camera %s: %w", cfg.Camera, err)
@@ -69,13 +77,22 @@ func (m *Main) Run(ctx context.Context) error {
 	cases := store.NewCaseStore(m.DB, sealer)
 	m.Stations = store.NewStationStore(m.DB)
 	m.Kiosk = kiosk.NewService(cases, store.NewRegistry(m.DB, sealer), m.OCR, m.Rules, m.Logger.With("component", "kiosk"))
+	if err := m.wirePasses(cfg, sealer); err != nil {
+		return err
+	}
 	if n, err := m.Kiosk.Recover(ctx); err != nil {
 		return fmt.Errorf("finish interrupted cases: %w", err)
 	} else if n > 0 {
 		m.Logger.Info("finished cases interrupted by a stop", "cases", n)
 	}
 
+	if err := m.wireKiosk(ctx, cfg); err != nil {
+		return err
+	}
 	m.HTTP.Checks = m.readinessChecks()
+	if err := m.wireStaff(ctx, cases); err != nil {
+		return err
+	}
 	m.HTTP.Serve()
 	return nil
 }
@@ -133,6 +150,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.Camera != nil {
 		errs = append(errs, m.Camera.Close())
+	}
+	for i := len(m.stop) - 1; i >= 0; i-- {
+		m.stop[i]()
 	}
 	if m.OCR != nil {
 		errs = append(errs, m.OCR.Close())
