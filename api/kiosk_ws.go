@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
 	"sync"
 	"time"
 
@@ -12,13 +13,15 @@ import (
 )
 
 // Kiosk WebSocket timings. A browser cannot set headers on a WebSocket, and a credential in
-// the URL would reach proxy logs, so the screen sends it as the first message, within
-// kioskAuthWait. The credential is checked again every kioskRecheck, so revoking a station
+// the URL would reach proxy logs, so the screen offers it as the second WebSocket subprotocol
+// (kioskSubprotocol, then the credential), checked before the upgrade; older screens send it
+// as the first message instead, within kioskAuthWait. The credential is checked again every kioskRecheck, so revoking a station
 // closes its open screen within that time, also when the revocation came from another
 // process (xiaozhi kiosk revoke).
 const (
-	kioskAuthWait = 10 * time.Second
-	kioskRecheck  = time.Second
+	kioskSubprotocol = "xiaozhi.kiosk.v1"
+	kioskAuthWait    = 10 * time.Second
+	kioskRecheck     = time.Second
 )
 
 // kioskScreens are the kiosk screens connected to this process, by station, and the case each
@@ -108,19 +111,31 @@ func (s *Server) handleKioskWS(c *gin.Context) error {
 	if s.Stations == nil || s.Kiosk == nil {
 		return kiosk.Errorf(kiosk.EUNAVAILABLE, "自助服务暂不可用。")
 	}
-	w, err := s.upgrade(c, wsOptions{ReadLimit: 4 << 10, SendBuffer: 64})
+	ctx := c.Request.Context()
+	// With the credential in the subprotocol list, a wrong one is refused with 401 before any
+	// socket exists.
+	cred, offered := subprotocolCredential(c.Request)
+	var st kiosk.Station
+	var err error
+	if offered {
+		if st, err = s.station(ctx, cred); err != nil {
+			return err
+		}
+	}
+	w, err := s.upgrade(c, wsOptions{ReadLimit: 4 << 10, SendBuffer: 64, Subprotocol: kioskSubprotocol})
 	if err != nil {
 		if kiosk.ErrorCode(err) == kiosk.EFORBIDDEN {
 			return err
 		}
 		return nil // the handshake failed and gorilla has answered
 	}
-	ctx := c.Request.Context()
-	cred, ok := s.awaitKioskAuth(w)
-	if !ok {
-		return nil
+	if !offered {
+		var ok bool
+		if cred, ok = s.awaitKioskAuth(w); !ok {
+			return nil
+		}
+		st, err = s.station(ctx, cred)
 	}
-	st, err := s.station(ctx, cred)
 	if err != nil {
 		w.Send(gin.H{"type": "error", "code": kiosk.ErrorCode(err), "message": kiosk.ErrorMessage(err)})
 		w.Close(websocket.ClosePolicyViolation, "unauthorized")
@@ -167,6 +182,16 @@ func (s *Server) handleKioskWS(c *gin.Context) error {
 			}
 		}
 	}
+}
+
+// subprotocolCredential returns the credential a screen offers as Sec-WebSocket-Protocol
+// "xiaozhi.kiosk.v1, <credential>"; ok is false when the header does not have that form.
+func subprotocolCredential(r *http.Request) (string, bool) {
+	p := websocket.Subprotocols(r)
+	if len(p) != 2 || p[0] != kioskSubprotocol || p[1] == "" {
+		return "", false
+	}
+	return p[1], true
 }
 
 // awaitKioskAuth waits for the screen's first message, {"type":"auth","credential":…}. A

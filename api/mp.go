@@ -45,6 +45,8 @@ type MiniProgram struct {
 	// owners remembers case owners, which never change, so that polling costs one query.
 	owners     sync.Map
 	ownersSize atomic.Int64
+	// status keeps the last rendered status of polled cases (handleMPCaseGet).
+	status statusCache
 }
 
 // MPUploadLimits fit phone photos of a card: a mini-program compresses photos to well under
@@ -58,10 +60,9 @@ var (
 	DefaultPerDriver = Rate{PerSecond: 10, Burst: 30}
 )
 
-// CaseOwners records which driver owns which case.
+// CaseOwners tells which driver owns which case. The owner is recorded with the case itself
+// (kiosk.Service.StartOwnedCase).
 type CaseOwners interface {
-	// SetCaseDriver records the owner of a new case; ECONFLICT if it has one.
-	SetCaseDriver(ctx context.Context, caseID, driverID string) error
 	// CaseDriver returns a case's owner, or ENOTFOUND.
 	CaseDriver(ctx context.Context, caseID string) (string, error)
 }

@@ -30,6 +30,9 @@ type wsOptions struct {
 	RequireOrigin bool
 	ReadLimit     int64 // largest message accepted; a larger one closes with 1009
 	SendBuffer    int   // messages queued for a slow client before it is dropped
+	// Subprotocol, when set, is the Sec-WebSocket-Protocol the server answers with if the
+	// client offered it.
+	Subprotocol string
 }
 
 // wsConn is one WebSocket connection with one reader and one writer goroutine. Handlers
@@ -68,6 +71,9 @@ func (s *Server) upgrade(c *gin.Context, o wsOptions) (*wsConn, error) {
 		HandshakeTimeout: 10 * time.Second,
 		// Checked above with the route's own rule; gorilla's default would only repeat it.
 		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	if o.Subprotocol != "" {
+		up.Subprotocols = []string{o.Subprotocol}
 	}
 	conn, err := up.Upgrade(c.Writer, c.Request, nil)
 	if err != nil {

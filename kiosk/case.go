@@ -31,7 +31,9 @@ var transitions = map[State][]State{
 	StateCapturing: {StateReviewing, StateDeciding, StateCancelled},
 	StateReviewing: {StateCapturing, StateDeciding, StateCancelled},
 	StateDeciding:  {StateApproved, StateRejected, StateEscalated},
-	StateApproved:  {StateIssued},
+	// An approved case whose output cannot be issued (a pass that another case of the same
+	// vehicle and zone got first, see ErrDuplicatePass) goes to staff instead.
+	StateApproved:  {StateIssued, StateEscalated},
 	StateEscalated: {StateClaimed},
 	// A clerk decides, or releases the case (or the lease lapses) back to the queue.
 	StateClaimed: {StateApproved, StateRejected, StateEscalated},
@@ -65,7 +67,10 @@ type Case struct {
 	ID      string
 	Matter  string // a rule set code of SERVICES.md, e.g. "DL_DAMAGED_REPLACE"
 	Channel Channel
-	State   State
+	// Owner is the mini-program driver who owns the case, "" for a kiosk case. It is stored
+	// with the case when it is created and never changes.
+	Owner string
+	State State
 	// Version grows by one with every transition; a transition names the version it read,
 	// so of two concurrent actors exactly one wins (optimistic concurrency).
 	Version int
@@ -103,7 +108,8 @@ type Event struct {
 // written in one transaction: a crash leaves both or neither.
 type CaseStore interface {
 	// CreateCase stores a new case in state started together with its first event
-	// (From "" → started). ECONFLICT if the ID exists.
+	// (From "" → started) and, when c.Owner is set, its owner: all or nothing, so a crash
+	// never leaves a case without its owner. ECONFLICT if the ID exists.
 	CreateCase(ctx context.Context, c *Case, actor string) error
 	// FindCase returns the case with this ID, or ENOTFOUND.
 	FindCase(ctx context.Context, id string) (*Case, error)

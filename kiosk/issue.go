@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -54,13 +55,23 @@ func (s *Service) slipIssuer(_ context.Context, c *Case) (Issuance, error) {
 	}, nil
 }
 
-// issue produces the approved case's output and moves it to issued.
+// issue produces the approved case's output and moves it to issued, or to escalated when the
+// output conflicts with one issued meanwhile.
 func (s *Service) issue(ctx context.Context, c *Case) error {
 	issuer := s.Issuers[c.Matter]
 	if issuer == nil {
 		issuer = IssuerFunc(s.slipIssuer)
 	}
 	iss, err := issuer.Issue(ctx, c)
+	if ErrorCode(err) == ECONFLICT {
+		// The output clashes with one issued meanwhile (ErrDuplicatePass, or a pass number
+		// taken): a person sorts it out. Retrying would clash again, and Recover with it.
+		reason := "ISSUE_CONFLICT"
+		if errors.Is(err, ErrDuplicatePass) {
+			reason = "DUPLICATE_PASS"
+		}
+		return s.transition(ctx, c, StateEscalated, "system", reason)
+	}
 	if err != nil {
 		return fmt.Errorf("issue case %s: %w", c.ID, err)
 	}

@@ -56,10 +56,19 @@ type PassCounts struct {
 	ZoneIssuedToday int // truck passes for this zone issued today, all vehicles
 }
 
+// ErrDuplicatePass is AddPass's refusal of a truck pass that overlaps an active pass of the
+// same vehicle and zone issued to another case: two applications decided at the same moment
+// both saw no such pass, and the ledger lets only the first one through. The other case is
+// escalated to staff with reason DUPLICATE_PASS (Service.issue), not rejected, because its
+// decision said approved and only a person should turn that round.
+var ErrDuplicatePass = Errorf(ECONFLICT, "该车辆在同一区域、同一时段已有有效通行证，已转人工处理。")
+
 // PassLedger keeps issued passes.
 type PassLedger interface {
 	// AddPass stores p as its case's pass. If the case has a pass already, that pass is
-	// returned and p is dropped: issuing is idempotent per case.
+	// returned and p is dropped: issuing is idempotent per case. A truck pass overlapping an
+	// active pass of the same plate and zone held by another case is ErrDuplicatePass; the
+	// check and the insert are one step for concurrent callers, also across replicas.
 	AddPass(ctx context.Context, p *Pass) (*Pass, error)
 	// CasePass returns the pass of a case, or ENOTFOUND.
 	CasePass(ctx context.Context, caseID string) (*Pass, error)

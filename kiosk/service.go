@@ -55,6 +55,12 @@ func randomID() string {
 // StartCase opens a case for a matter on a channel. EINVALID for an unknown matter or one the
 // channel does not offer.
 func (s *Service) StartCase(ctx context.Context, matter string, ch Channel, actor string) (*Case, error) {
+	return s.StartOwnedCase(ctx, matter, ch, "", actor)
+}
+
+// StartOwnedCase is StartCase for a case that belongs to someone (a mini-program driver): the
+// owner is stored together with the case, never after it.
+func (s *Service) StartOwnedCase(ctx context.Context, matter string, ch Channel, owner, actor string) (*Case, error) {
 	info, ok := s.Rules.Matter(matter)
 	if !ok {
 		return nil, Errorf(EINVALID, "未知的业务事项。")
@@ -62,7 +68,7 @@ func (s *Service) StartCase(ctx context.Context, matter string, ch Channel, acto
 	if !slices.Contains(info.Channels, string(ch)) {
 		return nil, Errorf(EINVALID, "“%s”不能通过此渠道办理。", info.Title)
 	}
-	c := &Case{ID: s.NewID(), Matter: matter, Channel: ch}
+	c := &Case{ID: s.NewID(), Matter: matter, Channel: ch, Owner: owner}
 	if err := s.Cases.CreateCase(ctx, c, actor); err != nil {
 		return nil, err
 	}

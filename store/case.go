@@ -35,6 +35,8 @@ type caseRow struct {
 	UpdatedAt  time.Time
 	Data       []byte
 	Rating     int
+	// Owner comes from driver_cases, joined by FindCase; it is never written through the row.
+	Owner *string `gorm:"->"`
 }
 
 func (caseRow) TableName() string { return "cases" }
@@ -49,6 +51,9 @@ func (r caseRow) toDomain() *kiosk.Case {
 	}
 	if r.LeaseUntil != nil {
 		c.LeaseUntil = r.LeaseUntil.UTC()
+	}
+	if r.Owner != nil {
+		c.Owner = *r.Owner
 	}
 	return c
 }
@@ -92,6 +97,12 @@ func (s *CaseStore) CreateCase(ctx context.Context, c *kiosk.Case, actor string)
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
+		if c.Owner != "" {
+			if err := tx.Exec(`INSERT INTO driver_cases (case_id, driver_id, created_at) VALUES (?, ?, ?)`,
+				c.ID, c.Owner, now).Error; err != nil {
+				return err
+			}
+		}
 		_, err := insertEvent(tx, kiosk.Event{CaseID: c.ID, From: "", To: kiosk.StateStarted, Actor: actor, At: now})
 		return err
 	})
@@ -105,7 +116,8 @@ func (s *CaseStore) CreateCase(ctx context.Context, c *kiosk.Case, actor string)
 // FindCase implements kiosk.CaseStore.
 func (s *CaseStore) FindCase(ctx context.Context, id string) (*kiosk.Case, error) {
 	var row caseRow
-	err := s.db.gorm.WithContext(ctx).Where("id = ?", id).Take(&row).Error
+	err := s.db.gorm.WithContext(ctx).Table("cases").Select("cases.*, driver_cases.driver_id AS owner").
+		Joins("LEFT JOIN driver_cases ON driver_cases.case_id = cases.id").Where("cases.id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, kiosk.Errorf(kiosk.ENOTFOUND, "找不到该业务。")
 	} else if err != nil {
@@ -116,6 +128,20 @@ func (s *CaseStore) FindCase(ctx context.Context, id string) (*kiosk.Case, error
 		return nil, fmt.Errorf("store: find case: %w", err)
 	}
 	return c, nil
+}
+
+// CaseVersion returns a case's version without reading or opening its data: a poller that
+// has seen this version has seen everything (every change increments it). ENOTFOUND if the
+// case does not exist.
+func (s *CaseStore) CaseVersion(ctx context.Context, id string) (int, error) {
+	var v []int
+	if err := s.db.gorm.WithContext(ctx).Model(&caseRow{}).Where("id = ?", id).Limit(1).Pluck("version", &v).Error; err != nil {
+		return 0, fmt.Errorf("store: case version: %w", err)
+	}
+	if len(v) == 0 {
+		return 0, kiosk.Errorf(kiosk.ENOTFOUND, "找不到该业务。")
+	}
+	return v[0], nil
 }
 
 // fromRow converts a row with its sealed data into a case.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,13 +66,35 @@ func (s *PassStore) AddPass(ctx context.Context, p *kiosk.Pass) (*kiosk.Pass, er
 		Zone: p.Zone, ValidFrom: p.ValidFrom.String(), ValidUntil: p.ValidUntil.String(),
 		IssuedOn: ident.Today(p.IssuedAt).String(), KeyID: p.KeyID,
 		Data: s.sealer.Seal(data, passAAD(p.Number)), IssuedAt: p.IssuedAt.UTC()}
-	// A second issue of the same case (recovery after a crash) must find the first pass.
-	res := s.db.gorm.WithContext(ctx).Exec(`INSERT INTO passes (number, case_id, matter, plate_hash, zone,
-		valid_from, valid_until, issued_on, key_id, data, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, row.Number, row.CaseID, row.Matter, row.PlateHash, row.Zone,
-		row.ValidFrom, row.ValidUntil, row.IssuedOn, row.KeyID, row.Data, row.IssuedAt)
-	if res.Error != nil {
-		return nil, fmt.Errorf("store: add pass: %w", res.Error)
+	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if p.Matter == kiosk.MatterTruckPass {
+			if err := s.lockVehicleZone(tx, row.PlateHash, row.Zone); err != nil {
+				return err
+			}
+		}
+		// A second issue of the same case (recovery after a crash) must find the first pass.
+		res := tx.Exec(`INSERT INTO passes (number, case_id, matter, plate_hash, zone,
+			valid_from, valid_until, issued_on, key_id, data, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, row.Number, row.CaseID, row.Matter, row.PlateHash, row.Zone,
+			row.ValidFrom, row.ValidUntil, row.IssuedOn, row.KeyID, row.Data, row.IssuedAt)
+		if res.Error != nil || res.RowsAffected == 0 || p.Matter != kiosk.MatterTruckPass {
+			return res.Error
+		}
+		// Checked after the insert, under the lock: of concurrent issuers for one vehicle and
+		// zone, the first to commit keeps its pass and every later one sees it here.
+		var others int64
+		if err := tx.Model(&passRow{}).Where(`matter = ? AND plate_hash = ? AND zone = ? AND revoked_at IS NULL
+			AND valid_from <= ? AND valid_until >= ? AND case_id <> ?`, kiosk.MatterTruckPass, row.PlateHash, row.Zone,
+			row.ValidUntil, row.ValidFrom, row.CaseID).Count(&others).Error; err != nil {
+			return err
+		}
+		if others > 0 {
+			return kiosk.ErrDuplicatePass
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: add pass: %w", err)
 	}
 	got, err := s.CasePass(ctx, p.CaseID)
 	if kiosk.ErrorCode(err) == kiosk.ENOTFOUND {
@@ -79,6 +103,20 @@ func (s *PassStore) AddPass(ctx context.Context, p *kiosk.Pass) (*kiosk.Pass, er
 		return nil, kiosk.Errorf(kiosk.ECONFLICT, "通行证编号重复，已转人工处理。")
 	}
 	return got, err
+}
+
+// lockVehicleZone serialises the issuing of truck passes for one vehicle and zone until tx
+// ends. PostgreSQL takes a transaction-level advisory lock on a key derived from the plate hash
+// and zone, so replicas wait for each other. SQLite has one writer at a time: the INSERT that
+// follows takes the database's write lock before the check reads, so a concurrent issuer (this
+// process's single connection, or another process) waits for this transaction to end and then
+// sees its pass; nothing more is needed there.
+func (s *PassStore) lockVehicleZone(tx *gorm.DB, plateHash []byte, zone string) error {
+	if s.db.dialect != Postgres {
+		return nil
+	}
+	h := sha256.Sum256(append(append([]byte("pass-lock\x00"), plateHash...), zone...))
+	return tx.Exec(`SELECT pg_advisory_xact_lock(?)`, int64(binary.BigEndian.Uint64(h[:8]))).Error
 }
 
 // CasePass implements kiosk.PassLedger.
@@ -175,20 +213,6 @@ func (s *PassStore) RevokedPasses(ctx context.Context, today ident.Date) ([]stri
 		return nil, fmt.Errorf("store: revoked passes: %w", err)
 	}
 	return numbers, nil
-}
-
-// SetCaseDriver records that a mini-program driver owns a case. ECONFLICT if the case has an
-// owner already.
-func (s *PassStore) SetCaseDriver(ctx context.Context, caseID, driverID string) error {
-	res := s.db.gorm.WithContext(ctx).Exec(`INSERT INTO driver_cases (case_id, driver_id, created_at)
-		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, caseID, driverID, s.db.now())
-	if res.Error != nil {
-		return fmt.Errorf("store: case driver: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return kiosk.Errorf(kiosk.ECONFLICT, "该业务已有申请人。")
-	}
-	return nil
 }
 
 // CaseDriver returns the driver who owns a case, or ENOTFOUND (no such case, or not a

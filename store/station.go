@@ -55,11 +55,10 @@ func (s *StationStore) AddStation(ctx context.Context, name string) (kiosk.Stati
 	if name == "" || len([]rune(name)) > 64 {
 		return kiosk.Station{}, "", kiosk.Errorf(kiosk.EINVALID, "终端名称须为 1 到 64 个字符。")
 	}
-	var secret, id [32]byte
-	_, _ = rand.Read(secret[:])
-	_, _ = rand.Read(id[:8])
-	credential := "xzk_" + base64.RawURLEncoding.EncodeToString(secret[:])
-	row := stationRow{ID: hex.EncodeToString(id[:8]), Name: name, CredentialHash: credentialHash(credential), CreatedAt: s.db.now()}
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	credential := newCredential()
+	row := stationRow{ID: hex.EncodeToString(id[:]), Name: name, CredentialHash: credentialHash(credential), CreatedAt: s.db.now()}
 	err := s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&stationRow{}).Where("name = ?", name).Count(&n).Error; err != nil {
@@ -74,6 +73,42 @@ func (s *StationStore) AddStation(ctx context.Context, name string) (kiosk.Stati
 		return kiosk.Station{}, "", fmt.Errorf("store: add station: %w", err)
 	}
 	return row.toDomain(), credential, nil
+}
+
+// RotateStation gives the station called name a new credential and returns it, registering
+// the station if there is none by that name, and reinstating it if it was revoked. The old
+// credential stops working at once. Credentials are stored only hashed, so a process that
+// needs a station's credential again (serve --demo on every start) rotates it rather than
+// registering one more station.
+func (s *StationStore) RotateStation(ctx context.Context, name string) (kiosk.Station, string, error) {
+	st, cred, err := s.AddStation(ctx, name)
+	if kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+		return st, cred, err
+	}
+	credential := newCredential()
+	var row stationRow
+	err = s.db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&stationRow{}).Where("name = ?", name).
+			Updates(map[string]any{"credential_hash": credentialHash(credential), "revoked_at": nil})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return kiosk.Errorf(kiosk.ENOTFOUND, "没有名为 %q 的终端。", name)
+		}
+		return tx.Where("name = ?", name).Take(&row).Error
+	})
+	if err != nil {
+		return kiosk.Station{}, "", fmt.Errorf("store: rotate station: %w", err)
+	}
+	return row.toDomain(), credential, nil
+}
+
+// newCredential makes a station credential: 256 random bits.
+func newCredential() string {
+	var secret [32]byte
+	_, _ = rand.Read(secret[:])
+	return "xzk_" + base64.RawURLEncoding.EncodeToString(secret[:])
 }
 
 // StationByCredential implements kiosk.StationStore.

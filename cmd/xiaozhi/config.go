@@ -199,6 +199,9 @@ func (c Config) Validate() error {
 	if !contains([]string{"auto", "text", "json"}, c.LogFormat) {
 		return fmt.Errorf("--log-format %q: want auto, text or json", c.LogFormat)
 	}
+	if c.Demo && c.Mode == "production" {
+		return fmt.Errorf("--demo cannot run in production mode: its keys and accounts are public")
+	}
 	if c.DataKey == "" && c.Mode == "production" {
 		return fmt.Errorf("XIAOZHI_DATA_KEY is required in production mode (32 random bytes, base64: openssl rand -base64 32)")
 	}

@@ -72,7 +72,17 @@ func (m *Main) wireKiosk(ctx context.Context, cfg Config) error {
 	return m.startDemo(ctx)
 }
 
-// startDemo imports the demo registry and registers a fresh demo station.
+// demoStationName is the station `serve --demo` uses, across restarts.
+const demoStationName = "演示终端"
+
+// The demo's counter clerk, so that a newcomer can also try the staff console. The password
+// is public, like the demo keys: demo mode is refused in production.
+const (
+	demoStaffName     = "demo"
+	demoStaffPassword = "xiaozhi-demo"
+)
+
+// startDemo imports the demo registry and gives the demo station a fresh credential.
 func (m *Main) startDemo(ctx context.Context) error {
 	files, err := demo.Registry()
 	if err != nil {
@@ -92,12 +102,18 @@ func (m *Main) startDemo(ctx context.Context) error {
 			return fmt.Errorf("demo registry %s: %d records refused: %s", f.Name, len(rep.Errors), rep.Errors[0])
 		}
 	}
-	// The credential is shown only once, so every start registers a station of its own.
-	st, cred, err := m.Stations.AddStation(ctx, fmt.Sprintf("演示终端-%s", m.DB.Now().Format("20060102-150405.000")))
+	// The credential is stored only hashed, so every start gives the one demo station a new
+	// one instead of registering another station.
+	st, cred, err := m.Stations.RotateStation(ctx, demoStationName)
 	if err != nil {
 		return fmt.Errorf("demo station: %w", err)
 	}
 	m.HTTP.Kiosks.DemoCredential = cred
-	m.Logger.Info("demo ready: open the kiosk screen", "url", m.HTTP.URL()+"/kiosk/", "station", st.Name)
+	staff := store.NewStaffStore(m.DB)
+	if _, err := staff.AddStaff(ctx, demoStaffName, kiosk.RoleSupervisor, demoStaffPassword); err != nil && kiosk.ErrorCode(err) != kiosk.ECONFLICT {
+		return fmt.Errorf("demo staff account: %w", err)
+	}
+	m.Logger.Info("demo ready: open the kiosk screen, and the staff console as demo / "+demoStaffPassword,
+		"kiosk", m.HTTP.URL()+"/kiosk/", "console", m.HTTP.URL()+"/console/", "station", st.Name)
 	return nil
 }

@@ -64,9 +64,17 @@ function stopped() {
 function connect() {
   if (state.stopped || !state.credential) return;
   const proto = location.protocol === "https:" ? "wss://" : "ws://";
-  const ws = new WebSocket(proto + location.host + API + "/ws");
+  // The credential travels as the second subprotocol and is checked before the upgrade; a
+  // credential that is no valid protocol token falls back to the first-message form.
+  const token = /^[A-Za-z0-9_\-.~]+$/.test(state.credential);
+  const ws = token
+    ? new WebSocket(proto + location.host + API + "/ws", ["xiaozhi.kiosk.v1", state.credential])
+    : new WebSocket(proto + location.host + API + "/ws");
   state.ws = ws;
-  ws.onopen = () => { ws.send(JSON.stringify({ type: "auth", credential: state.credential })); state.wsDelay = 500; };
+  ws.onopen = () => {
+    if (!token) ws.send(JSON.stringify({ type: "auth", credential: state.credential }));
+    state.wsDelay = 500;
+  };
   ws.onmessage = (ev) => {
     let m; try { m = JSON.parse(ev.data); } catch (e) { return; }
     const current = state.caseData && state.caseData.id;
