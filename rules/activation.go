@@ -1,12 +1,6 @@
 package rules
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"time"
-
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
@@ -81,14 +75,6 @@ func (a *activation) slot(i int) ref.Val {
 	return v
 }
 
-// value returns the value of the facts variable or let called name.
-func (a *activation) value(name string) ref.Val {
-	if i, ok := a.m.slots[name]; ok {
-		return a.slot(i)
-	}
-	return facts.vars[name].get(a)
-}
-
 // valueOf returns the value of facts variable v.
 func (a *activation) valueOf(v *variable) ref.Val {
 	if i, ok := a.m.slots[v.name]; ok {
@@ -104,26 +90,6 @@ func (a *activation) letValue(l *letDef) ref.Val {
 		return l.unknown // an error in a let is missing data for whoever reads it
 	}
 	return v
-}
-
-// digest is the hex SHA-256 of what makes a case one case: the matter, the instant, the
-// applicant's ID number and the request. Issued numbers derive from it, so the same facts
-// always give the same number, and another applicant, request or instant a different one.
-// (Hashing the whole facts would cost more than the rest of a decision.)
-func (a *activation) digest() string {
-	if a.hash == "" {
-		req, err := json.Marshal(a.f.Request)
-		if err != nil {
-			// Request holds only strings, numbers, booleans and dates; Marshal cannot fail on it.
-			panic("rules: request does not marshal: " + err.Error())
-		}
-		h := sha256.New()
-		front := a.f.Documents["id_card_front"].Fields["id_number"]
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", a.f.Matter, a.f.Now.UTC().Format(time.RFC3339Nano), front)
-		h.Write(req)
-		a.hash = hex.EncodeToString(h.Sum(nil))
-	}
-	return a.hash
 }
 
 // The document maps are built as CEL values once per decision (slot keeps them); a Go map

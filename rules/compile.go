@@ -113,6 +113,7 @@ func compileMatter(base *cel.Env, src *source, spec *fileSpec) (*matter, error) 
 		m.notes = append(m.notes, note{code: n.Code, when: p})
 	}
 	m.assignSlots()
+	m.bind()
 	return m, nil
 }
 
@@ -240,7 +241,12 @@ func (c *compiler) check(cs checkSpec, basis string) (*check, error) {
 		return nil, err
 	}
 	if cs.When.Src != "" {
-		if ch.when, err = c.compile(cs.When, "check "+cs.Code+" when", cel.BoolType); err != nil {
+		// Compiled alone first, so that an error names the when condition and its column.
+		if _, err = c.compile(cs.When, "check "+cs.Code+" when", cel.BoolType); err != nil {
+			return nil, err
+		}
+		both := expr{Src: "(\n" + cs.When.Src + "\n) ? optional.of(\n" + cs.Fails.Src + "\n) : optional.none()", Line: cs.When.Line}
+		if ch.fails, err = c.compile(both, "check "+cs.Code, cel.OptionalType(cel.BoolType)); err != nil {
 			return nil, err
 		}
 	}

@@ -13,9 +13,6 @@ func (m *matter) programs() map[string]*program {
 	out := map[string]*program{}
 	for _, c := range m.checks {
 		out["check "+c.code+" fails"] = &c.fails
-		if c.when.prg != nil {
-			out["check "+c.code+" when"] = &c.when
-		}
 	}
 	for n, l := range m.lets {
 		out["let "+n] = &l.program

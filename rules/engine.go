@@ -189,7 +189,8 @@ func native(v ref.Val) (any, bool) {
 		}
 		return native(x.GetValue())
 	case types.Timestamp:
-		return ident.DateOf(x.Time.UTC()).String(), true
+		var buf [10]byte
+		return string(appendDate(buf[:0], ident.DateOf(x.Time.UTC()))), true
 	case types.String:
 		return string(x), true
 	case types.Int:

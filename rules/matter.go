@@ -35,7 +35,6 @@ func (m *matter) assignSlots() {
 	var names []string
 	add := func(p program) { names = append(names, p.reads...) }
 	for _, c := range m.checks {
-		add(c.when)
 		add(c.fails)
 	}
 	for _, f := range m.issue {
@@ -74,8 +73,10 @@ type check struct {
 	gate    bool
 	message string
 	basis   string
-	when    program // zero when the check always applies
-	fails   program
+	// fails is the check's fails condition; for a check with a when condition, it is
+	// "when ? optional.of(fails) : optional.none()", none meaning skipped, so that one
+	// evaluation decides the check: each evaluation has a fixed cost in cel-go.
+	fails program
 	// names are the facts whose null case this check reports (it reads absent.X, or lists X
 	// under covers). When it fails, other checks that would read such a null fact skip.
 	names []string
@@ -84,6 +85,31 @@ type check struct {
 	objects []string
 	// covered are the facts it reads that other checks name, with those checks' indexes.
 	covered map[string][]int
+	// isNull and coverage are objects and covered as run uses them, resolved once at load
+	// (bind): run would otherwise look every name up in maps for every check of every decision.
+	isNull   []func(*Facts) bool
+	coverage []coverage
+}
+
+// coverage is a fact a check reads that other checks name: when it is absent and one of those
+// checks failed, the check skips.
+type coverage struct {
+	name string
+	slot int   // the fact's slot in the matter
+	by   []int // the checks that name it
+}
+
+// bind resolves, for every check, its objects and covered facts to null tests and slots.
+func (m *matter) bind() {
+	for _, c := range m.checks {
+		for _, o := range c.objects {
+			c.isNull = append(c.isNull, facts.objects[o])
+		}
+		for r, by := range c.covered {
+			c.coverage = append(c.coverage, coverage{name: r, slot: m.slots[r], by: by})
+		}
+		sort.Slice(c.coverage, func(i, j int) bool { return c.coverage[i].name < c.coverage[j].name })
+	}
 }
 
 type issueField struct {
@@ -102,7 +128,7 @@ type note struct {
 func (m *matter) link() error {
 	namedBy := map[string][]int{}
 	for i, c := range m.checks {
-		for _, r := range append(slices.Clone(c.when.reads), c.fails.reads...) {
+		for _, r := range c.fails.reads {
 			if v := facts.vars[r]; v != nil && v.absentOf != "" && !slices.Contains(c.names, v.absentOf) {
 				c.names = append(c.names, v.absentOf)
 			}
@@ -114,7 +140,7 @@ func (m *matter) link() error {
 	for i, c := range m.checks {
 		objects := map[string]bool{}
 		c.covered = map[string][]int{}
-		for _, r := range append(slices.Clone(c.when.reads), c.fails.reads...) {
+		for _, r := range c.fails.reads {
 			v := facts.vars[r]
 			if v == nil || v.absentOf != "" {
 				continue
@@ -158,35 +184,32 @@ type outcome struct {
 // run evaluates check i; done holds the results of the checks evaluated before it.
 func (m *matter) run(a *activation, i int, done []outcome) outcome {
 	c := m.checks[i]
-	for _, o := range c.objects {
-		if facts.objects[o](a.f) {
+	for _, isNull := range c.isNull {
+		if isNull(a.f) {
 			return outcome{result: Skipped}
 		}
 	}
-	for r, by := range c.covered {
-		if _, absent := a.value(r).(*types.Unknown); !absent || c.handlesNullObject(a.f, r) {
+	for _, cv := range c.coverage {
+		if _, absent := a.slot(cv.slot).(*types.Unknown); !absent || c.handlesNullObject(a.f, cv.name) {
 			continue
 		}
-		for _, j := range by {
+		for _, j := range cv.by {
 			if done[j].result == Failed {
 				return outcome{result: Skipped}
 			}
 		}
 	}
-	if c.when.prg != nil {
-		v, o := eval(a, c.when)
-		if o.result != "" {
-			return o
-		}
-		if v == types.False {
-			return outcome{result: Skipped}
-		}
-	}
 	v, o := eval(a, c.fails)
-	switch {
-	case o.result != "":
+	if o.result != "" {
 		return o
-	case v == types.True:
+	}
+	if opt, ok := v.(*types.Optional); ok {
+		if !opt.HasValue() {
+			return outcome{result: Skipped} // its when condition is false
+		}
+		v = opt.GetValue()
+	}
+	if v == types.True {
 		return outcome{result: Failed}
 	}
 	return outcome{result: Passed}

@@ -52,13 +52,13 @@ func scanFunctions() []cel.EnvOption {
 	strList := cel.ListType(strT)
 	return []cel.EnvOption{
 		// scans.missing_any(kinds): some kind of kinds was not read at all.
-		cel.Function("missing_any", cel.MemberOverload("scans_missing_any_list", []*cel.Type{scansType, strList}, boolT,
+		cel.Function("missing_any", unguarded, cel.MemberOverload("scans_missing_any_list", []*cel.Type{scansType, strList}, boolT,
 			cel.BinaryBinding(func(s, kinds ref.Val) ref.Val {
 				return anyKind(s, kinds, func(d Document, _ ref.Val) ref.Val { return types.False }, types.True)
 			}))),
 		// scans.unsure_any(kinds, fields, min): some read document of kinds has one of its
 		// fields[kind] missing, empty or with a confidence below min (none counts as 0).
-		cel.Function("unsure_any", cel.MemberOverload("scans_unsure_any_list_map_double",
+		cel.Function("unsure_any", unguarded, cel.MemberOverload("scans_unsure_any_list_map_double",
 			[]*cel.Type{scansType, strList, cel.MapType(strT, strList), cel.DoubleType}, boolT,
 			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
 				fields, min := args[2].(traits.Mapper), float64(args[3].(types.Double))
@@ -71,7 +71,7 @@ func scanFunctions() []cel.EnvOption {
 				}, types.False)
 			}))),
 		// scans.flagged_any(kinds, flags): some read document of kinds carries one of flags.
-		cel.Function("flagged_any", cel.MemberOverload("scans_flagged_any_list_list", []*cel.Type{scansType, strList, strList}, boolT,
+		cel.Function("flagged_any", unguarded, cel.MemberOverload("scans_flagged_any_list_list", []*cel.Type{scansType, strList, strList}, boolT,
 			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
 				bad := args[2].(traits.Lister)
 				return anyKind(args[0], args[1], func(d Document, _ ref.Val) ref.Val {

@@ -61,7 +61,7 @@ func newSchema() *schema {
 	s.add(&variable{name: "document_confidence", typ: cel.MapType(cel.StringType, cel.MapType(cel.StringType, cel.DoubleType)), get: (*activation).docConfidence})
 	s.add(&variable{name: "scans", typ: scansType, get: func(a *activation) ref.Val { return &scans{docs: a.f.Documents} }})
 	s.add(&variable{name: "document_flags", typ: cel.MapType(cel.StringType, cel.ListType(cel.StringType)), get: (*activation).docFlags})
-	s.walk(reflect.TypeFor[Facts](), "", nil)
+	s.walk(reflect.TypeFor[Facts](), "", false)
 	for kind, keys := range documentFields {
 		s.addDocument(kind, keys)
 	}
@@ -75,15 +75,10 @@ func (s *schema) add(v *variable) {
 	s.vars[v.name] = v
 }
 
-// step is one field on the way from Facts to a value.
-type step struct {
-	index    int
-	optional bool // a nil pointer here means the zero value, not a null object
-}
-
 // walk declares a variable for every leaf of t under path. Pointer-to-struct fields are
 // nullable objects; tags mark the fields where null has a fixed meaning (rules:"optional").
-func (s *schema) walk(t reflect.Type, path string, steps []step) {
+// zeroed is true under such an optional object: when it is nil, its fields read as zero values.
+func (s *schema) walk(t reflect.Type, path string, zeroed bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -92,108 +87,96 @@ func (s *schema) walk(t reflect.Type, path string, steps []step) {
 		}
 		p := strings.TrimPrefix(path+"."+name, ".")
 		tag := f.Tag.Get("rules")
-		st := append(append([]step(nil), steps...), step{index: i, optional: tag == "optional"})
 		ft := f.Type
 		switch {
 		case ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct:
 			if tag != "optional" {
-				s.addObject(p, st)
+				s.addObject(p)
 			}
-			s.walk(ft.Elem(), p, st)
+			s.walk(ft.Elem(), p, zeroed || tag == "optional")
 		case ft.Kind() == reflect.Struct && ft != dateType && ft != timeType:
-			s.walk(ft, p, st)
+			s.walk(ft, p, zeroed)
 		default:
-			s.addLeaf(p, ft, tag, st)
+			s.addLeaf(p, ft, tag, zeroed)
 		}
 	}
 }
 
 // addObject declares absent.<p> for a nullable object.
-func (s *schema) addObject(p string, st []step) {
-	isNull := func(f *Facts) bool {
-		v, _ := follow(f, st)
-		return !v.IsValid() || v.IsNil()
+func (s *schema) addObject(p string) {
+	isNull := objectNull[p]
+	if isNull == nil {
+		panic("rules: no accessor for facts object " + p + " (accessors.go)")
 	}
 	s.objects[p] = isNull
 	s.add(&variable{name: absentPrefix + p, typ: cel.BoolType, absentOf: p,
 		get: func(a *activation) ref.Val { return types.Bool(isNull(a.f)) }})
 }
 
-// follow walks st from f. It returns an invalid Value when a null object is on the way, and
-// zero=true when an optional nil object stands for zero values.
-func follow(f *Facts, st []step) (v reflect.Value, zero bool) {
-	v = reflect.ValueOf(f).Elem()
-	for _, s := range st[:len(st)-1] {
-		v = v.Field(s.index)
-		if v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				if s.optional {
-					return reflect.Value{}, true
-				}
-				return reflect.Value{}, false
-			}
-			v = v.Elem()
-		}
-	}
-	return v.Field(st[len(st)-1].index), false
-}
-
 // addLeaf declares the value variable and its absent.* companion.
-func (s *schema) addLeaf(p string, t reflect.Type, tag string, st []step) {
+func (s *schema) addLeaf(p string, t reflect.Type, tag string, zeroed bool) {
+	field := fieldAt[p]
+	if field == nil {
+		panic("rules: no accessor for facts field " + p + " (accessors.go)")
+	}
 	optional := tag == "optional"
 	var typ *cel.Type
-	var conv func(v reflect.Value) (ref.Val, bool) // value, present
+	var conv func(ptr any) (ref.Val, bool) // value, present; ptr points to the field
 	switch {
 	case t == dateType:
-		typ, conv = cel.TimestampType, func(v reflect.Value) (ref.Val, bool) {
-			d := v.Interface().(ident.Date)
+		typ, conv = cel.TimestampType, func(ptr any) (ref.Val, bool) {
+			d := *ptr.(*ident.Date)
 			return types.Timestamp{Time: d.Time()}, !d.IsZero()
 		}
 	case t == timeType:
-		typ, conv = cel.TimestampType, func(v reflect.Value) (ref.Val, bool) {
-			tm := v.Interface().(time.Time)
+		typ, conv = cel.TimestampType, func(ptr any) (ref.Val, bool) {
+			tm := *ptr.(*time.Time)
 			return types.Timestamp{Time: tm}, !tm.IsZero()
 		}
 	case t == intPtr:
-		typ, conv = cel.IntType, func(v reflect.Value) (ref.Val, bool) {
-			if v.IsNil() {
+		typ, conv = cel.IntType, func(ptr any) (ref.Val, bool) {
+			n := *ptr.(**int)
+			if n == nil {
 				return types.Int(0), optional
 			}
-			return types.Int(v.Elem().Int()), true
+			return types.Int(*n), true
 		}
 	case t.Kind() == reflect.Int:
-		typ, conv = cel.IntType, func(v reflect.Value) (ref.Val, bool) { return types.Int(v.Int()), true }
+		typ, conv = cel.IntType, func(ptr any) (ref.Val, bool) { return types.Int(*ptr.(*int)), true }
 	case t.Kind() == reflect.Bool:
-		typ, conv = cel.BoolType, func(v reflect.Value) (ref.Val, bool) { return types.Bool(v.Bool()), true }
+		typ, conv = cel.BoolType, func(ptr any) (ref.Val, bool) { return types.Bool(*ptr.(*bool)), true }
 	case t.Kind() == reflect.String && tag == "clock":
-		typ, conv = cel.StringType, func(v reflect.Value) (ref.Val, bool) { return types.String(v.String()), validClock(v.String()) }
+		typ, conv = cel.StringType, func(ptr any) (ref.Val, bool) {
+			v := *ptr.(*string)
+			return types.String(v), validClock(v)
+		}
 	case t.Kind() == reflect.String:
-		typ, conv = cel.StringType, func(v reflect.Value) (ref.Val, bool) { return types.String(v.String()), optional || v.Len() > 0 }
+		typ, conv = cel.StringType, func(ptr any) (ref.Val, bool) {
+			v := *ptr.(*string)
+			return types.String(v), optional || v != ""
+		}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
-		typ, conv = cel.ListType(cel.StringType), func(v reflect.Value) (ref.Val, bool) {
-			if v.IsNil() {
+		typ, conv = cel.ListType(cel.StringType), func(ptr any) (ref.Val, bool) {
+			v := *ptr.(*[]string)
+			if v == nil {
 				return emptyList, optional
 			}
-			return types.NewStringList(celAdapt, v.Interface().([]string)), true
+			return types.NewStringList(celAdapt, v), true
 		}
 	default:
 		panic("rules: no CEL type for facts field " + p + " of type " + t.String())
 	}
-	zero := reflect.Zero(t)
-	read := func(f *Facts) (ref.Val, bool) {
-		v, isZero := follow(f, st)
-		switch {
-		case isZero:
-			v, _ := conv(zero) // a nil optional object: its fields read as zero values
-			return v, true
-		case !v.IsValid():
-			return nil, false
-		}
-		return conv(v)
-	}
+	zero := reflect.New(t).Interface()
 	leaf := &variable{name: p, typ: typ, objects: s.objectsOf(p)}
 	leaf.get = func(a *activation) ref.Val {
-		if v, ok := read(a.f); ok {
+		ptr := field(a.f)
+		switch {
+		case ptr != nil:
+			if v, ok := conv(ptr); ok {
+				return v
+			}
+		case zeroed:
+			v, _ := conv(zero) // a nil optional object: its fields read as zero values
 			return v
 		}
 		return leaf.unknown
