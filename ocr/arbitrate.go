@@ -106,6 +106,12 @@ func (d *dual) read(ctx context.Context, img *image.Gray, req request) ([]arbCha
 	for i, l := range lines {
 		sub := img.SubImage(image.Rect(img.Rect.Min.X, l.a, img.Rect.Max.X, l.b)).(*image.Gray)
 		line := arbitrate(d.glyph.ReadLine(sub).Chars, perLine[i])
+		if req.digits {
+			var err error
+			if line, err = d.rereadDigits(ctx, sub, line); err != nil {
+				return nil, err
+			}
+		}
 		if len(line) == 0 {
 			continue
 		}

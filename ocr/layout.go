@@ -28,12 +28,17 @@ const (
 	wlClasses = "ABCDEFMNP123456"
 	wlVIN     = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
 	wlEngine  = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	// Plates have no I or O (GA 36); 挂学警 and the province are left to the Chinese read.
+	wlPlate = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 )
 
 var (
 	han       = request{script: scriptHan}
 	free      = request{script: scriptHan, glyph: true}
 	freeBlock = request{script: scriptHan, block: true, glyph: true}
+	// Addresses: free text whose house numbers are read again as digits.
+	addr      = request{script: scriptHan, glyph: true, digits: true}
+	addrBlock = request{script: scriptHan, block: true, glyph: true, digits: true}
 )
 
 func latin(wl string) request { return request{script: scriptLatin, whitelist: wl} }
@@ -47,7 +52,7 @@ var layouts = map[kiosk.DocKind][]region{
 		{"ethnicity", 0.39, 0.24, 0.60, 0.33, free, 1, 0},
 		// Blue 年月日 vanish in the value channel, leaving digit groups for a digit read.
 		{"birth_date", 0.18, 0.36, 0.62, 0.45, latin(wlDigits), 1, 0},
-		{"address", 0.18, 0.48, 0.64, 0.78, freeBlock, 3, 0.008},
+		{"address", 0.18, 0.48, 0.64, 0.78, addrBlock, 3, 0.008},
 		{"id_number", 0.33, 0.78, 0.96, 0.89, latin(wlID), 1, 0},
 	},
 	kiosk.KindIDCardBack: {
@@ -59,7 +64,7 @@ var layouts = map[kiosk.DocKind][]region{
 		{"name", 0.17, 0.24, 0.39, 0.34, free, 1, 0},
 		{"sex", 0.46, 0.24, 0.57, 0.34, free, 1, 0},
 		{"nationality", 0.72, 0.24, 0.92, 0.34, free, 1, 0},
-		{"address", 0.17, 0.36, 0.95, 0.52, freeBlock, 2, 0},
+		{"address", 0.17, 0.36, 0.95, 0.52, addrBlock, 2, 0},
 		{"birth_date", 0.50, 0.54, 0.73, 0.64, latin(wlDate), 1, 0},
 		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, latin(wlDate), 1, 0},
 		{"classes", 0.50, 0.77, 0.70, 0.87, latin(wlClasses), 1, 0},
@@ -67,9 +72,10 @@ var layouts = map[kiosk.DocKind][]region{
 	},
 	kiosk.KindVehicleLicence: {
 		{"plate_number", 0.15, 0.19, 0.45, 0.29, free, 1, 0},
+		{"plate_number", 0.15, 0.19, 0.45, 0.29, latin(wlPlate), 1, 0}, // the serial again
 		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, free, 1, 0},
 		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
-		{"address", 0.15, 0.41, 0.97, 0.51, free, 1, 0},
+		{"address", 0.15, 0.41, 0.97, 0.51, addr, 1, 0},
 		{"use_nature", 0.16, 0.52, 0.39, 0.62, free, 1, 0},
 		{"brand_model", 0.49, 0.52, 0.97, 0.62, han, 1, 0},
 		{"vin", 0.45, 0.63, 0.97, 0.73, latin(wlVIN), 1, 0},

@@ -28,6 +28,7 @@ type request struct {
 	block     bool   // several lines (addresses) rather than one
 	whitelist string // Latin only; "" allows everything the model knows
 	glyph     bool   // Chinese free text: read by the glyph recogniser too and arbitrate
+	digits    bool   // with glyph: read the numbers in the text again as digits (addresses)
 }
 
 // recognizer reads the text of one region image. It is the seam where another recognizer (for

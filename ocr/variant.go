@@ -22,9 +22,10 @@ var variants = map[kiosk.DocKind]variant{
 	// and the engine row above the VIN row.
 	kiosk.KindVehicleLicence: {0.035, 0.51, 0.19, 0.585, "使用性质", "品牌型号", []region{
 		{"plate_number", 0.15, 0.19, 0.45, 0.29, free, 1, 0},
+		{"plate_number", 0.15, 0.19, 0.45, 0.29, latin(wlPlate), 1, 0},
 		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, free, 1, 0},
 		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
-		{"address", 0.15, 0.41, 0.97, 0.51, free, 1, 0},
+		{"address", 0.15, 0.41, 0.97, 0.51, addr, 1, 0},
 		{"brand_model", 0.16, 0.52, 0.50, 0.62, han, 1, 0},
 		{"use_nature", 0.625, 0.52, 0.97, 0.62, free, 1, 0},
 		{"engine_number", 0.42, 0.63, 0.97, 0.73, latin(wlEngine), 1, 0},
@@ -39,7 +40,7 @@ var variants = map[kiosk.DocKind]variant{
 		{"name", 0.17, 0.24, 0.39, 0.34, free, 1, 0},
 		{"sex", 0.46, 0.24, 0.57, 0.34, free, 1, 0},
 		{"nationality", 0.72, 0.24, 0.92, 0.34, free, 1, 0},
-		{"address", 0.17, 0.36, 0.95, 0.52, freeBlock, 2, 0},
+		{"address", 0.17, 0.36, 0.95, 0.52, addrBlock, 2, 0},
 		{"birth_date", 0.50, 0.54, 0.73, 0.64, latin(wlDate), 1, 0},
 		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, latin(wlDate), 1, 0},
 		{"classes", 0.50, 0.77, 0.70, 0.87, latin(wlClasses), 1, 0},

@@ -1,6 +1,11 @@
 package fields
 
-import "github.com/xiaozhi-kiosk/xiaozhi/ident"
+import (
+	"slices"
+	"strings"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/ident"
+)
 
 // Readings holds what OCR read for one document, keyed by field key (CARDS.md §2), with
 // "validity" for the line that carries valid_from and valid_until. A key may hold several
@@ -10,6 +15,14 @@ type Readings map[string][]Reading
 func (r Readings) first(key string) Reading {
 	if rs := r[key]; len(rs) > 0 {
 		return rs[0]
+	}
+	return Reading{}
+}
+
+// second is the second reading of key, if any.
+func (r Readings) second(key string) Reading {
+	if rs := r[key]; len(rs) > 1 {
+		return rs[1]
 	}
 	return Reading{}
 }
@@ -64,7 +77,7 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 // VehicleLicence normalises the main page of a vehicle licence.
 func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 	out := map[string]Value{
-		"plate_number":  Plate(r.first("plate_number")),
+		"plate_number":  PlateBoth(r.first("plate_number"), r.second("plate_number")),
 		"vehicle_type":  VehicleType(r.first("vehicle_type")),
 		"owner":         Name(r.first("owner")),
 		"address":       Address(r.first("address")),
@@ -96,9 +109,13 @@ func person(birth, sex Value) Person {
 }
 
 // crossCheck compares birth_date and sex with the ID number (CARDS.md §3.1). When the number
-// validates and a field was unreadable, the number supplies it at a derived confidence (the
-// only correction of a date CARDS.md §4 allows); when both were read and disagree, both are
-// lowered, because either may be the misread.
+// validates, a field read separately that says the same is confirmed by two independent reads
+// of different parts of the card, and both lend it confidence (agreement). A birth date whose
+// digits were read but not its separators (the ID card prints 2006 年 9 月 12 日, and a digit
+// read may run the groups together) is confirmed when its digits are exactly the number's date
+// as printed. When the number validates and a field was unreadable, the number supplies it at a
+// derived confidence (the only correction of a date CARDS.md §4 allows); when both were read
+// and disagree, both are lowered, because either may be the misread.
 func crossCheck(out map[string]Value, key string, today ident.Date) {
 	num := out[key]
 	if !num.Valid || len(num.Text) != 18 {
@@ -113,9 +130,14 @@ func crossCheck(out map[string]Value, key string, today ident.Date) {
 	if err != nil {
 		return
 	}
-	derive := func(field, want string) {
+	derive := func(field, want string, printed ...string) {
 		v := out[field]
 		switch {
+		case v.Valid && v.Text == want:
+			v.Conf = max(v.Conf, agreement(v.Conf, num.Conf))
+			out[field] = v
+		case !v.Valid && v.Text != "" && slices.Contains(printed, v.Text):
+			out[field] = Value{Text: want, Conf: agreement(v.Conf, num.Conf), Valid: true, Problem: "digits confirmed by the ID number"}
 		case !v.Valid:
 			c := min(num.Conf, capDerived)
 			if v.Text != "" && editDistance(v.Text, want) <= 2 {
@@ -127,8 +149,23 @@ func crossCheck(out map[string]Value, key string, today ident.Date) {
 			out[key] = invalid(num.Text, num.Conf, "disagrees with "+field)
 		}
 	}
-	derive("birth_date", id.Birth.String())
+	b := id.Birth.String() // YYYY-MM-DD
+	derive("birth_date", b, printedDates(b)...)
 	derive("sex", id.Sex)
+}
+
+// printedDates are the digit strings a date YYYY-MM-DD may leave when its separators are not
+// read: with and without the leading zeros of month and day.
+func printedDates(d string) []string {
+	y, m, dd := d[:4], d[5:7], d[8:]
+	return []string{y + m + dd, y + strings.TrimPrefix(m, "0") + strings.TrimPrefix(dd, "0")}
+}
+
+// agreement is the confidence of a value that two independent reads gave alike, each with its
+// own confidence: it is wrong only if both are, in the same way. Independence is an assumption
+// (the same photo, blur or glare hurts both), so the result stays short of certainty.
+func agreement(a, b float64) float64 {
+	return min(capAgreed, 1-(1-clamp01(a))*(1-clamp01(b)))
 }
 
 // checkOrder lowers two dates that must not be in reverse order.

@@ -46,6 +46,9 @@ const (
 	// Chinese characters (霞/暇, 幢/峡), so a single read of such text must not look settled;
 	// an independent second recogniser agreeing is what may lift it later.
 	capUnverified = 0.79
+	// capAgreed bounds a value that independent reads agree on: they share the photo, so
+	// they are not fully independent.
+	capAgreed = 0.99
 )
 
 // freeCap is the confidence cap of free text read as rd.

@@ -75,30 +75,93 @@ const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 // Plate reads a number plate without its separator dot. I and O do not occur on plates, so in
 // the serial they are read as 1 and 0. The plate starts at a province character: whatever was
 // read before it (the end of the label 号牌号码, a speck) and after its last character is left
-// out, at a lower confidence.
-func Plate(rd Reading) Value {
+// out, at a lower confidence. It is PlateBoth without the Latin read.
+func Plate(rd Reading) Value { return PlateBoth(rd, Reading{}) }
+
+// PlateBoth reads a plate as Plate does from rd, the Chinese read of the region, the only one
+// that can hold the province character. serial, when not empty, is a second read of the same
+// region by the Latin model with a plate whitelist (CARDS.md §4: letters and digits read best
+// so): the Chinese model confuses the serial's letters and digits, so a serial both reads give
+// alike is confirmed by two models, and one they disagree on takes the more confident reading
+// at a doubtful confidence.
+func PlateBoth(rd, serial Reading) Value {
+	g := plateGlyphs(rd)
+	base, at := plateIn(g)
+	if serial.Text == "" || at < 0 {
+		return base
+	}
+	latin := plateGlyphs(serial)
+	lengths := []int{len(g) - at - 1}
+	if base.Valid {
+		lengths = []int{len([]rune(base.Text)) - 1}
+	}
+	for _, n := range lengths {
+		if n < 6 || n > 7 || len(latin) < n || at+1+n > len(g) {
+			continue
+		}
+		p := glyphs{g[at]}
+		for j, l := range latin[len(latin)-n:] {
+			d := g[at+1+j]
+			switch {
+			case d.r == l.r:
+				p = append(p, glyph{l.r, agreement(d.c, l.c)})
+			case d.c > l.c:
+				p = append(p, glyph{d.r, min(d.c, capInvalid)})
+			default:
+				p = append(p, glyph{l.r, min(l.c, capInvalid)})
+			}
+		}
+		mapSerial(p)
+		if _, err := ident.ParsePlate(p.String()); err != nil {
+			continue
+		}
+		c := p.conf()
+		if at+1+n < len(g) || len(latin) > n+2 {
+			// Characters beyond the plate in either read: the region was not clean.
+			c = min(c, capRepaired)
+		}
+		return valid(p.String(), c)
+	}
+	return base
+}
+
+// plateGlyphs is a plate reading without spaces and separators, upper case.
+func plateGlyphs(rd Reading) glyphs {
 	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool {
 		return !isSpace(r) && !strings.ContainsRune(plateSeparators, r)
 	})
-	g = g.trimLabels("号牌号码")
-	g = g.mapRunes(unicode.ToUpper)
+	return g.trimLabels("号牌号码").mapRunes(unicode.ToUpper)
+}
+
+// mapSerial reads I and O after the province and letter as 1 and 0: plates have neither.
+func mapSerial(p glyphs) {
+	for j := 2; j < len(p); j++ {
+		switch p[j].r {
+		case 'I':
+			p[j].r = '1'
+		case 'O':
+			p[j].r = '0'
+		}
+	}
+}
+
+// plateIn finds the plate in g from its first province character on, and returns it with the
+// index of that character (-1 when there is none).
+func plateIn(g glyphs) (Value, int) {
+	at := -1
 	for i := range g {
 		if !strings.ContainsRune(plateProvinces, g[i].r) {
 			continue
+		}
+		if at < 0 {
+			at = i
 		}
 		for _, n := range []int{8, 7} {
 			if i+n > len(g) {
 				continue
 			}
 			p := append(glyphs(nil), g[i:i+n]...)
-			for j := 2; j < len(p); j++ {
-				switch p[j].r {
-				case 'I':
-					p[j].r = '1'
-				case 'O':
-					p[j].r = '0'
-				}
-			}
+			mapSerial(p)
 			if _, err := ident.ParsePlate(p.String()); err != nil {
 				continue
 			}
@@ -106,7 +169,7 @@ func Plate(rd Reading) Value {
 			if n < len(g) {
 				c = min(c, capRepaired)
 			}
-			return valid(p.String(), c)
+			return valid(p.String(), c), i
 		}
 	}
 	s, c := g.String(), g.conf()
@@ -114,7 +177,7 @@ func Plate(rd Reading) Value {
 	if err == nil {
 		err = fmt.Errorf("no province character")
 	}
-	return invalid(s, c, "not a plate: "+err.Error())
+	return invalid(s, c, "not a plate: "+err.Error()), at
 }
 
 // Classes reads the licence classes as printed (`C1`, `A2D`), with the one fixed misreading of

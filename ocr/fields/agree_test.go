@@ -1,0 +1,65 @@
+package fields
+
+import "testing"
+
+// TestBirthDateConfirmedByIDNumber checks that an independent read of the birth date that
+// agrees with digits 7–14 of a valid ID number gains confidence, also when only its digits
+// were read (the ID card prints month and day without leading zeros), and that digits which
+// do not spell the number's date gain nothing.
+func TestBirthDateConfirmedByIDNumber(t *testing.T) {
+	tests := []struct {
+		name, birth, want string
+		confident         bool
+	}{
+		{"date read whole", "2006-09-12", "2006-09-12", true},
+		{"digits run together", "2006912", "2006-09-12", true},
+		{"digits with zeros", "20060912", "2006-09-12", true},
+		{"a digit missing", "200612", "2006-09-12", false},
+		{"another date's digits", "2006913", "2006-09-12", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Readings{
+				"sex":        {rd("女", 0.95)},
+				"birth_date": {rd(tt.birth, 0.7)},
+				"id_number":  {rd("330302200609125084", 0.95)},
+			}
+			b := IDFront(r, today)["birth_date"]
+			if b.Text != tt.want || !b.Valid {
+				t.Fatalf("birth %+v, want %s", b, tt.want)
+			}
+			if got := b.Conf >= 0.8; got != tt.confident {
+				t.Errorf("confidence %.3f, confident %v, want %v (%s)", b.Conf, got, tt.confident, b.Problem)
+			}
+		})
+	}
+}
+
+// TestPlateBoth checks the Latin second read of a plate's serial: agreement with the Chinese
+// read confirms it, a disagreement takes the more confident character but stays doubtful, and
+// a Latin read too short to cover the serial changes nothing.
+func TestPlateBoth(t *testing.T) {
+	han := Reading{Text: "浙BP2979"}
+	han.Conf = []float64{0.96, 1, 0, 0, 1, 1, 1}
+	tests := []struct {
+		name, latin, want string
+		confident         bool
+	}{
+		{"serial agrees", "4BP2979", "浙BP2979", true},
+		{"no Latin read", "", "浙BP2979", false},
+		{"serial differs, Chinese read surer", "4BP2978", "浙BP2979", false},
+		{"serial differs, Latin read surer", "4BP7979", "浙BP7979", false},
+		{"Latin read short", "2979", "浙BP2979", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := PlateBoth(han, rd(tt.latin, 0.99))
+			if v.Text != tt.want || !v.Valid {
+				t.Fatalf("got %+v, want %s", v, tt.want)
+			}
+			if got := v.Conf >= 0.8; got != tt.confident {
+				t.Errorf("confidence %.3f, confident %v, want %v", v.Conf, got, tt.confident)
+			}
+		})
+	}
+}
