@@ -169,8 +169,29 @@ func (w *wsConn) writePump() {
 				return
 			}
 		case <-w.done:
+			// Messages queued before Close still go out first: a handler that sends its last
+			// word and closes ("issued", then 1000) must not lose the word to select's choice.
+			// A client dropped for being slow gets no more.
+			if w.closeCode != websocket.ClosePolicyViolation {
+				w.flush()
+			}
 			w.conn.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(w.closeCode, w.closeText), time.Now().Add(writeWait))
+			return
+		}
+	}
+}
+
+// flush writes what is still queued, without waiting for more.
+func (w *wsConn) flush() {
+	for {
+		select {
+		case msg := <-w.send:
+			w.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := w.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+				return
+			}
+		default:
 			return
 		}
 	}

@@ -115,3 +115,36 @@ func TestWebSocketDropsSlowClient(t *testing.T) {
 		t.Fatal("dropped client's connection not closed")
 	}
 }
+
+func TestWebSocketLastWordBeforeClose(t *testing.T) {
+	s, _ := newTestServer(t)
+	s.router.GET("/ws", s.handle(func(c *gin.Context) error {
+		w, err := s.upgrade(c, wsOptions{})
+		if err != nil {
+			return err
+		}
+		w.Send(map[string]string{"state": "issued"})
+		w.Close(websocket.CloseNormalClosure, "finished")
+		return nil
+	}))
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	// The writer chooses between a queued message and the close at random; many rounds make
+	// a lost last message show.
+	for i := 0; i < 50; i++ {
+		conn, _, err := dial(t, ts, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var got map[string]string
+		if err := conn.ReadJSON(&got); err != nil || got["state"] != "issued" {
+			t.Fatalf("round %d: last message lost: %v %v", i, got, err)
+		}
+		_, _, err = conn.ReadMessage()
+		if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+			t.Fatalf("round %d: want close 1000 after the message, got %v", i, err)
+		}
+		conn.Close()
+	}
+}
