@@ -19,7 +19,7 @@ const requestIDHeader = "X-Request-ID"
 // makes one, and echoes it, so a citizen's complaint can be traced through the logs.
 func (s *Server) requestID(c *gin.Context) {
 	id := c.GetHeader(requestIDHeader)
-	if !validRequestID(id) {
+	if !validToken(id) {
 		var b [8]byte
 		_, _ = rand.Read(b[:])
 		id = hex.EncodeToString(b[:])
@@ -29,7 +29,10 @@ func (s *Server) requestID(c *gin.Context) {
 	c.Next()
 }
 
-func validRequestID(id string) bool {
+// validToken accepts a plain identifier — letters, digits, '-' and '_', at most 64 — so that a
+// request ID or a case ID from a client never carries anything else into a header, a log or a
+// query.
+func validToken(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
 	}

@@ -207,27 +207,13 @@ func bindJSON(c *gin.Context, v any) error {
 	return decodeJSON(b, v)
 }
 
-// validID accepts the case IDs the service makes (hex) with room for other generators, and
-// refuses anything that is not a plain token before it reaches a query.
-func validID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 var errCaseNotFound = kiosk.Errorf(kiosk.ENOTFOUND, "找不到该业务。")
 
 // ownedCaseID returns the :id of the route if the requesting driver owns that case. Another
 // driver's case is ENOTFOUND, exactly like a case that does not exist, so IDs cannot be probed.
 func (s *Server) ownedCaseID(c *gin.Context) (string, error) {
 	id := c.Param("id")
-	if !validID(id) {
+	if !validToken(id) {
 		return "", errCaseNotFound
 	}
 	owner, err := s.MP.caseDriver(c.Request.Context(), id)

@@ -22,7 +22,7 @@ const idempotencyWait = 15 * time.Second
 // is 422. A server error is not recorded, so a retry runs again.
 func (s *Server) idempotent(c *gin.Context, body []byte, run func() (int, any, error)) error {
 	key := c.GetHeader("Idempotency-Key")
-	if !validID(key) {
+	if !validToken(key) {
 		return kiosk.Errorf(kiosk.EINVALID, "请在 Idempotency-Key 请求头中提供 1–64 位字母、数字、- 或 _ 组成的键（如 UUID）。")
 	}
 	ctx := c.Request.Context()

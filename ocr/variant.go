@@ -20,33 +20,36 @@ type variant struct {
 var variants = map[kiosk.DocKind]variant{
 	// The older 行驶证 has 品牌型号 where the current one has 使用性质, 使用性质 on the right,
 	// and the engine row above the VIN row.
-	kiosk.KindVehicleLicence: {0.035, 0.51, 0.19, 0.585, "使用性质", "品牌型号", []region{
-		{"plate_number", 0.15, 0.19, 0.45, 0.29, free, 1, 0},
-		{"plate_number", 0.15, 0.19, 0.45, 0.29, latin(wlPlate), 1, 0},
-		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, free, 1, 0},
-		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
-		{"address", 0.15, 0.41, 0.97, 0.51, addr, 1, 0},
-		{"brand_model", 0.16, 0.52, 0.50, 0.62, han, 1, 0},
-		{"use_nature", 0.625, 0.52, 0.97, 0.62, free, 1, 0},
-		{"engine_number", 0.42, 0.63, 0.97, 0.73, latin(wlEngine), 1, 0},
-		{"vin", 0.45, 0.74, 0.97, 0.84, latin(wlVIN), 1, 0},
-		{"register_date", 0.435, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},
-		{"issue_date", 0.76, 0.85, 0.97, 0.95, latin(wlDate), 1, 0},
-	}},
+	kiosk.KindVehicleLicence: {0.035, 0.51, 0.19, 0.585, "使用性质", "品牌型号", changedFrom(kiosk.KindVehicleLicence,
+		region{"brand_model", 0.16, 0.52, 0.50, 0.62, han, 1, 0},
+		region{"use_nature", 0.625, 0.52, 0.97, 0.62, free, 1, 0},
+		region{"engine_number", 0.42, 0.63, 0.97, 0.73, latin(wlEngine), 1, 0},
+		region{"vin", 0.45, 0.74, 0.97, 0.84, latin(wlVIN), 1, 0},
+		// 注册登记日期 is a longer label than 注册日期.
+		region{"register_date", 0.435, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},
+	)},
 	// The older 驾驶证 prints 有效起始日期 and the date, then 有效期限 and a term (6年, 10年,
 	// 长期) on the same bottom row.
-	kiosk.KindDrivingLicence: {0.035, 0.84, 0.25, 0.905, "有效期限", "有效起始日期", []region{
-		{"licence_number", 0.43, 0.15, 0.82, 0.22, latin(wlID), 1, 0},
-		{"name", 0.17, 0.24, 0.39, 0.34, free, 1, 0},
-		{"sex", 0.46, 0.24, 0.57, 0.34, free, 1, 0},
-		{"nationality", 0.72, 0.24, 0.92, 0.34, free, 1, 0},
-		{"address", 0.17, 0.36, 0.95, 0.52, addrBlock, 2, 0},
-		{"birth_date", 0.50, 0.54, 0.73, 0.64, latin(wlDate), 1, 0},
-		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, latin(wlDate), 1, 0},
-		{"classes", 0.50, 0.77, 0.70, 0.87, latin(wlClasses), 1, 0},
-		{"validity", 0.22, 0.85, 0.44, 0.95, latin(wlDate), 1, 0},
-		{"validity", 0.58, 0.85, 0.72, 0.95, han, 1, 0},
-	}},
+	kiosk.KindDrivingLicence: {0.035, 0.84, 0.25, 0.905, "有效期限", "有效起始日期", changedFrom(kiosk.KindDrivingLicence,
+		region{"validity", 0.22, 0.85, 0.44, 0.95, latin(wlDate), 1, 0},
+		region{"validity", 0.58, 0.85, 0.72, 0.95, han, 1, 0},
+	)},
+}
+
+// changedFrom returns kind's current layout with the regions of the fields named in changed
+// replaced by those, so that a variant states only how its printing differs.
+func changedFrom(kind kiosk.DocKind, changed ...region) []region {
+	replaced := map[string]bool{}
+	for _, r := range changed {
+		replaced[r.key] = true
+	}
+	var out []region
+	for _, r := range layouts[kind] {
+		if !replaced[r.key] {
+			out = append(out, r)
+		}
+	}
+	return append(out, changed...)
 }
 
 // regionsFor returns the regions to read on card c: the kind's current layout, or its older
