@@ -85,14 +85,3 @@ func errRateLimited(c *gin.Context, wait time.Duration) error {
 	c.Header("Retry-After", strconv.Itoa(secs))
 	return kiosk.Errorf(kiosk.ERATELIMIT, "请求过于频繁，请 %d 秒后再试。", secs)
 }
-
-// limitBy returns middleware that limits requests by the key that key extracts.
-func (s *Server) limitBy(l *limiter, key func(c *gin.Context) string) gin.HandlerFunc {
-	return s.handle(func(c *gin.Context) error {
-		if ok, wait := l.allow(key(c)); !ok {
-			return errRateLimited(c, wait)
-		}
-		c.Next()
-		return nil
-	})
-}

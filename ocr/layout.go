@@ -33,9 +33,8 @@ const (
 )
 
 var (
-	han       = request{script: scriptHan}
-	free      = request{script: scriptHan, glyph: true}
-	freeBlock = request{script: scriptHan, block: true, glyph: true}
+	han  = request{script: scriptHan}
+	free = request{script: scriptHan, glyph: true}
 	// Addresses: free text whose house numbers are read again as digits.
 	addr      = request{script: scriptHan, glyph: true, digits: true}
 	addrBlock = request{script: scriptHan, block: true, glyph: true, digits: true}

@@ -22,7 +22,7 @@ func TestKioskCommands(t *testing.T) {
 	if code := run(context.Background(), e, []string{"kiosk", "add", "hall-01"}); code != 1 {
 		t.Fatalf("duplicate add: exit %d", code)
 	}
-	e, out, _ = testEnv(vars)
+	e, _, _ = testEnv(vars)
 	if code := run(context.Background(), e, []string{"kiosk", "revoke", "hall-01"}); code != 0 {
 		t.Fatalf("revoke: exit %d", code)
 	}

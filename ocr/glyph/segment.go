@@ -112,7 +112,6 @@ type segCand struct {
 	j      int
 	box    image.Rectangle
 	ranked []scored
-	cost   float64
 }
 
 // Path-search constants. A segment's cost is its squared distance to the
