@@ -3,25 +3,24 @@ package cardgen
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/internal/fontfile"
 )
 
-// Font is one parsed font face design (one member of a collection). It is safe for
-// concurrent use: sized faces, which carry scratch buffers, are made per render.
+// Font is one parsed font face design (one member of a collection) with the name
+// ground truth gives it. It is safe for concurrent use: sized faces, which carry
+// scratch buffers, are made per render.
 type Font struct {
 	// Name identifies the font in ground truth, e.g. "NotoSansCJK-Regular.ttc#Noto Sans CJK SC".
 	Name string
-	f    *sfnt.Font
-	mu   sync.Mutex
-	buf  sfnt.Buffer
-	has  map[rune]bool // answers of Has, which loads the glyph
+	*fontfile.Font
 }
 
 // fontCache keeps parsed files: the Noto CJK collections are ~20 MB each and parsing
@@ -36,77 +35,35 @@ func LoadFont(spec string) (*Font, error) {
 		return v.(*Font), nil
 	}
 	path, family, _ := strings.Cut(spec, "#")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cardgen: load font: %w", err)
-	}
-	var buf sfnt.Buffer
-	chosen, err := parseMembers(data, func(f *sfnt.Font) bool {
+	ff, err := fontfile.Open(path, func(f *sfnt.Font) bool {
 		if family == "" {
 			return true
 		}
-		// Weighted members name their family "Noto Sans CJK SC Medium" and keep
-		// "Noto Sans CJK SC" as the typographic family; accept either.
-		fam, _ := f.Name(&buf, sfnt.NameIDFamily)
-		typo, _ := f.Name(&buf, sfnt.NameIDTypographicFamily)
+		// Weighted members keep the plain family as the typographic one; accept either.
+		fam, typo := fontfile.Family(f)
 		return fam == family || typo == family
 	})
-	if err != nil {
-		return nil, fmt.Errorf("cardgen: parse font %s: %w", path, err)
-	}
-	if chosen == nil {
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return nil, fmt.Errorf("cardgen: load font: %w", err)
+	case errors.Is(err, fontfile.ErrNoMatch):
 		return nil, fmt.Errorf("cardgen: font %s has no family %q", path, family)
+	case err != nil:
+		return nil, fmt.Errorf("cardgen: parse font %s: %w", path, err)
 	}
 	base := path[strings.LastIndex(path, "/")+1:]
 	name := base
 	if family != "" {
 		name += "#" + family
 	}
-	ft := &Font{Name: name, f: chosen}
-	v, _ := fontCache.LoadOrStore(spec, ft)
+	v, _ := fontCache.LoadOrStore(spec, &Font{Name: name, Font: ff})
 	return v.(*Font), nil
-}
-
-// Has reports whether the font renders r: it maps r to a real glyph (fonts answer
-// glyph 0, .notdef, for runes they lack, e.g. level-3 characters in CJK Extension B)
-// and that glyph's outline loads. The second check matters: x/image/font/sfnt does
-// not implement every CFF operator, and OCRB.otf draws its "8" with flex1, which it
-// rejects; such glyphs would otherwise vanish silently.
-func (f *Font) Has(r rune) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if ok, seen := f.has[r]; seen {
-		return ok
-	}
-	gi, err := f.f.GlyphIndex(&f.buf, r)
-	ok := err == nil && gi != 0
-	if ok {
-		_, err = f.f.LoadGlyph(&f.buf, gi, fixed.I(16), nil)
-		ok = err == nil
-	}
-	if f.has == nil {
-		f.has = map[rune]bool{}
-	}
-	f.has[r] = ok
-	return ok
-}
-
-// Coverage splits runes into those the font can render and those it cannot,
-// keeping their order.
-func (f *Font) Coverage(runes []rune) (have, missing []rune) {
-	for _, r := range runes {
-		if f.Has(r) {
-			have = append(have, r)
-		} else {
-			missing = append(missing, r)
-		}
-	}
-	return have, missing
 }
 
 // face returns a new sized face; px is the em size in pixels.
 func (f *Font) face(px float64) font.Face {
-	fc, err := opentype.NewFace(f.f, &opentype.FaceOptions{Size: px, DPI: 72, Hinting: font.HintingNone})
+	fc, err := f.NewFace(px)
 	if err != nil {
 		// NewFace fails only for invalid options, which px > 0 never produces.
 		panic(err)

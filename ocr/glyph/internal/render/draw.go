@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 )
 
@@ -17,7 +16,7 @@ func (f *Font) Face(px float64) (font.Face, error) {
 	if fc, ok := f.faces[px]; ok {
 		return fc, nil
 	}
-	fc, err := opentype.NewFace(f.f, &opentype.FaceOptions{Size: px, DPI: 72, Hinting: font.HintingNone})
+	fc, err := f.f.NewFace(px)
 	if err != nil {
 		return nil, err
 	}
