@@ -25,6 +25,8 @@ type activation struct {
 	// metered is true while an expression runs with the runtime cost limit. Outside it, an
 	// oversize value is withheld so that the unmetered run stays within its estimate.
 	metered bool
+	// frame is the execution frame unmetered runs share (see execFrame), nil until the first.
+	frame *interpreter.ExecutionFrame
 }
 
 var _ interpreter.Activation = (*activation)(nil)
@@ -36,7 +38,7 @@ func newActivation(f *Facts, m *matter) *activation {
 // ResolveName implements interpreter.Activation.
 func (a *activation) ResolveName(name string) (any, bool) {
 	var v ref.Val
-	if i, ok := a.m.slots[name]; ok {
+	if i, ok := a.m.slotOf(name); ok {
 		v = a.slot(i)
 	} else if fv := facts.vars[name]; fv != nil {
 		// Every name an expression reads has a slot; this serves a caller outside the
@@ -77,7 +79,7 @@ func (a *activation) slot(i int) ref.Val {
 
 // valueOf returns the value of facts variable v.
 func (a *activation) valueOf(v *variable) ref.Val {
-	if i, ok := a.m.slots[v.name]; ok {
+	if i, ok := a.m.slotOf(v.name); ok {
 		return a.slot(i)
 	}
 	return v.get(a)

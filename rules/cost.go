@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
+	"cel.dev/cel-go/interpreter"
 )
 
 // Rule files are data a bureau edits, so an expression must not be able to stall a kiosk: the
@@ -50,18 +51,45 @@ var errOversize = types.NewErr("value larger than the cost estimate assumes")
 // eval runs p: unmetered when its estimate allows and no oversize value has been seen,
 // otherwise with the runtime cost limit.
 func (a *activation) eval(p *program) (ref.Val, error) {
+	// Eval recovers from panics in the expression itself, so metered is restored without a
+	// deferred closure, which would cost something on each of the ~30 runs of a decision.
 	saved := a.metered
-	defer func() { a.metered = saved }()
 	if p.fast != nil && !a.oversize {
 		a.metered = false
-		v, _, err := p.fast.Eval(a)
+		v, _, err := p.fast.Eval(a.execFrame())
 		if !a.oversize {
+			a.metered = saved
 			return v, err
 		}
 	}
 	a.metered = true
 	v, _, err := p.prg.Eval(a)
+	a.metered = saved
 	return v, err
+}
+
+// execFrame returns the decision's execution frame for unmetered runs. cel-go otherwise takes
+// a frame from a pool and searches the activation for function bindings on every evaluation,
+// some thirty times per decision; the frame holds nothing of one evaluation after it ends (a
+// comprehension's scopes are child frames), so one serves them all. Metered runs keep their
+// own frame: the cost tracker lives in it.
+func (a *activation) execFrame() any {
+	if a.frame == nil {
+		f, err := interpreter.NewExecutionFrame(a)
+		if err != nil {
+			return a // cannot happen for an Activation; evaluate as before
+		}
+		a.frame = f
+	}
+	return a.frame
+}
+
+// release returns the decision's execution frame to cel-go's pool.
+func (a *activation) release() {
+	if a.frame != nil {
+		a.frame.Close()
+		a.frame = nil
+	}
 }
 
 // within reports whether v is of a size the cost estimates assume. Texts are measured in bytes,

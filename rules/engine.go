@@ -110,6 +110,7 @@ func (e *Engine) Decide(f Facts) (Decision, error) {
 		return Decision{}, errors.New("rules: facts have no time (now)")
 	}
 	a := newActivation(&f, m)
+	defer a.release()
 	done := make([]outcome, len(m.checks))
 	for _, i := range m.order {
 		done[i] = m.run(a, i, done)

@@ -22,6 +22,7 @@ type matter struct {
 	// keeps their values in a slice (activation.vals) instead of a map.
 	slots    map[string]int
 	slotDefs []slotDef
+	index    *slotIndex // slots as a collision-free table, for the lookups of each read
 }
 
 // slotDef is what a slot holds: a facts variable or a let.
@@ -63,6 +64,7 @@ func (m *matter) assignSlots() {
 		m.slots[n] = len(m.slotDefs)
 		m.slotDefs = append(m.slotDefs, d)
 	}
+	m.index = newSlotIndex(m.slots)
 }
 
 // check is one compiled check.
