@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"strconv"
 	"strings"
 
@@ -115,7 +116,41 @@ func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request)
 	if err != nil {
 		return fields.Reading{}, err
 	}
+	if !req.block {
+		offLine(boxes)
+	}
 	return symbolsReading(boxes), nil
+}
+
+// offLineConf bounds a letter or digit that does not sit on the line the others share.
+const offLineConf = 0.5
+
+// offLine lowers the confidence of letters and digits of a one-line read whose box is off the
+// line the others share: a value is printed in one size on one baseline, so capitals and
+// digits have one height and one centre. A symbol much shorter or taller, or centred well
+// above or below, is something else read as a character: a label's Chinese over English
+// lines caught in the crop, a stroke of the neighbouring row, a seal's edge.
+func offLine(boxes []gosseract.BoundingBox) {
+	var idx []int
+	var hs, cys []float64
+	for i, b := range boxes {
+		w := []rune(strings.TrimSpace(b.Word))
+		if len(w) != 1 || !(w[0] >= '0' && w[0] <= '9' || w[0] >= 'A' && w[0] <= 'Z') {
+			continue
+		}
+		idx = append(idx, i)
+		hs = append(hs, float64(b.Box.Dy()))
+		cys = append(cys, float64(b.Box.Min.Y+b.Box.Max.Y)/2)
+	}
+	if len(idx) < 4 {
+		return
+	}
+	h, cy := median(hs), median(cys)
+	for k, i := range idx {
+		if hs[k] < 0.7*h || hs[k] > 1.4*h || math.Abs(cys[k]-cy) > 0.25*h {
+			boxes[i].Confidence = min(boxes[i].Confidence, 100*offLineConf)
+		}
+	}
 }
 
 // symbols reads img and returns Tesseract's symbols with their boxes in img's coordinates.

@@ -93,8 +93,32 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 	if o := out["owner"]; o.Problem == "character not in a name" || o.Problem == "implausible length" {
 		out["owner"] = Text(r.first("owner"), "所有人")
 	}
+	rowsSwapped(out, r)
 	checkOrder(out, "register_date", "issue_date")
 	return out
+}
+
+// rowsSwapped catches the VIN and engine rows read from each other's places (the older form
+// prints them in the other order, CARDS.md §2.4, and the printing may be misjudged): an engine
+// number that is itself a valid VIN, or that holds the VIN read, is the VIN row. When the VIN
+// region did not read a valid VIN, the two are exchanged at a repaired confidence (the VIN's
+// check digit confirms which row is which); otherwise the engine number is lowered.
+func rowsSwapped(out map[string]Value, r Readings) {
+	e, v := out["engine_number"], out["vin"]
+	if e.Text == "" {
+		return
+	}
+	if len(e.Text) == 17 && ident.ValidateVIN(e.Text) == nil && !v.Valid {
+		eng := EngineNumber(r.first("vin"))
+		eng.Conf = min(eng.Conf, capSnapped)
+		eng.Problem = "read from the VIN's place"
+		out["engine_number"] = eng
+		out["vin"] = Value{Text: e.Text, Conf: min(e.Conf, capRepaired), Valid: true, Problem: "read from the engine number's place"}
+		return
+	}
+	if len(v.Text) >= 8 && strings.Contains(e.Text, v.Text) || len(e.Text) >= 8 && strings.Contains(v.Text, e.Text) {
+		out["engine_number"] = invalid(e.Text, e.Conf, "same as the VIN")
+	}
 }
 
 func person(birth, sex Value) Person {

@@ -106,7 +106,28 @@ func Address(rd Reading) Value {
 	if han < 3 {
 		return invalid(s, c, "too few characters for an address")
 	}
-	return Value{Text: s, Conf: min(c, freeCap(rd))}
+	return Value{Text: s, Conf: min(c, freeCap(rd), disputedCap(rd, g))}
+}
+
+// disputedBelow is the character confidence under which the arbitration did not settle a
+// character: the two recognisers read it differently (disputed, 0.75) or the glyph recogniser
+// was unsure.
+const disputedBelow = 0.8
+
+// disputedCap bounds free text of which any character the recognisers disputed. The field
+// confidence weighs the mean too, so one disputed character among many agreed ones would still
+// leave the value at 0.80 or above; but a disputed character in an address is exactly the
+// look-alike (卜/下, 鄞/部) that CARDS.md §4 says must be shown, not trusted.
+func disputedCap(rd Reading, g glyphs) float64 {
+	if !rd.Arbitrated {
+		return 1
+	}
+	for _, x := range g {
+		if x.c < disputedBelow {
+			return capUnverified
+		}
+	}
+	return 1
 }
 
 // Authority reads the issuing office on the back of an ID card, as printed.
@@ -153,9 +174,15 @@ func UseNature(rd Reading) Value {
 }
 
 // Nationality reads the holder's nationality as printed; 中国 is the common case and the only
-// one checked.
+// one checked. A nationality is printed as a country's Chinese name: anything else (digits of
+// the licence number above, a Latin fragment of the label) is not one.
 func Nationality(rd Reading) Value {
 	v := Text(rd, "国籍", "Nationality")
+	for _, r := range v.Text {
+		if !isHan(r) {
+			return invalid(v.Text, v.Conf, "not a country name")
+		}
+	}
 	if v.Text == "中国" {
 		v.Valid = true
 	} else if m, snapped, ok := snap(v.Text, []string{"中国"}); ok && snapped {
