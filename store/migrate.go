@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,9 +18,10 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// migration is one numbered step. A step is written once as NNNN_name.sql when the SQL is
-// portable, or as NNNN_name.sqlite.sql and NNNN_name.postgres.sql where the dialects differ
-// (identity columns, binary types); each dialect runs the most specific file of each step.
+// migration is one numbered step. A step is written once, as NNNN_name.sql, with the few type
+// names the dialects spell differently as placeholders (see columnTypes). A step whose SQL
+// differs beyond that may come as NNNN_name.sqlite.sql and NNNN_name.postgres.sql instead;
+// each dialect runs the most specific file of each step.
 type migration struct {
 	Version int
 	Name    string
@@ -55,7 +57,11 @@ func loadMigrations(fsys fs.FS, dialect Dialect) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		byVersion[v] = migration{Version: v, Name: stem, SQL: string(body)}
+		sql, err := expandTypes(string(body), dialect)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", name, err)
+		}
+		byVersion[v] = migration{Version: v, Name: stem, SQL: sql}
 		specific[v] = hasVariant
 	}
 	out := make([]migration, 0, len(byVersion))
@@ -65,6 +71,42 @@ func loadMigrations(fsys fs.FS, dialect Dialect) ([]migration, error) {
 	// Gaps are allowed: each step is recorded by its own number, so one numbered lower but
 	// merged later still runs on a database that already has the higher ones.
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// columnTypes spells, per dialect, the column types that SQLite and PostgreSQL name
+// differently. Timestamps are TIMESTAMP in SQLite because the driver converts columns declared
+// so to time.Time; PostgreSQL keeps them with their zone.
+var columnTypes = map[Dialect]map[string]string{
+	SQLite: {
+		"timestamp":  "TIMESTAMP",
+		"bytes":      "BLOB",
+		"serial_key": "INTEGER PRIMARY KEY AUTOINCREMENT",
+	},
+	Postgres: {
+		"timestamp":  "TIMESTAMPTZ",
+		"bytes":      "BYTEA",
+		"serial_key": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+	},
+}
+
+var typePlaceholder = regexp.MustCompile(`\{\{(\w*)\}\}`)
+
+// expandTypes replaces {{timestamp}}, {{bytes}} and {{serial_key}} with the dialect's type
+// names; any other placeholder is an error, so a typo fails every test run.
+func expandTypes(sql string, d Dialect) (string, error) {
+	var unknown string
+	out := typePlaceholder.ReplaceAllStringFunc(sql, func(m string) string {
+		name := typePlaceholder.FindStringSubmatch(m)[1]
+		t, ok := columnTypes[d][name]
+		if !ok && unknown == "" {
+			unknown = m
+		}
+		return t
+	})
+	if unknown != "" {
+		return "", fmt.Errorf("unknown type placeholder %s", unknown)
+	}
 	return out, nil
 }
 

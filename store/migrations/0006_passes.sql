@@ -5,15 +5,15 @@ CREATE TABLE passes (
     number        TEXT PRIMARY KEY,
     case_id       TEXT NOT NULL UNIQUE REFERENCES cases (id),
     matter        TEXT NOT NULL,
-    plate_hash    BYTEA NOT NULL,
+    plate_hash    {{bytes}} NOT NULL,
     zone          TEXT NOT NULL,
     valid_from    TEXT NOT NULL,
     valid_until   TEXT NOT NULL,
     issued_on     TEXT NOT NULL,
     key_id        TEXT NOT NULL,
-    data          BYTEA NOT NULL,
-    issued_at     TIMESTAMPTZ NOT NULL,
-    revoked_at    TIMESTAMPTZ,
+    data          {{bytes}} NOT NULL,
+    issued_at     {{timestamp}} NOT NULL,
+    revoked_at    {{timestamp}},
     revoke_reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX passes_plate_zone ON passes (plate_hash, zone, valid_until);
@@ -24,7 +24,7 @@ CREATE INDEX passes_revoked ON passes (revoked_at);
 CREATE TABLE driver_cases (
     case_id    TEXT PRIMARY KEY REFERENCES cases (id),
     driver_id  TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL
+    created_at {{timestamp}} NOT NULL
 );
 CREATE INDEX driver_cases_driver ON driver_cases (driver_id, created_at);
 
@@ -33,10 +33,10 @@ CREATE INDEX driver_cases_driver ON driver_cases (driver_id, created_at);
 CREATE TABLE idempotency_keys (
     scope        TEXT NOT NULL,
     key          TEXT NOT NULL,
-    request_hash BYTEA NOT NULL,
+    request_hash {{bytes}} NOT NULL,
     status       INTEGER NOT NULL DEFAULT 0,
-    body         BYTEA,
-    created_at   TIMESTAMPTZ NOT NULL,
+    body         {{bytes}},
+    created_at   {{timestamp}} NOT NULL,
     PRIMARY KEY (scope, key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);

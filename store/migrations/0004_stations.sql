@@ -3,7 +3,7 @@
 CREATE TABLE stations (
     id              TEXT PRIMARY KEY,
     name            TEXT NOT NULL UNIQUE,
-    credential_hash BLOB NOT NULL UNIQUE,
-    created_at      TIMESTAMP NOT NULL,
-    revoked_at      TIMESTAMP
+    credential_hash {{bytes}} NOT NULL UNIQUE,
+    created_at      {{timestamp}} NOT NULL,
+    revoked_at      {{timestamp}}
 );

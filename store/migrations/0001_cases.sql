@@ -7,20 +7,20 @@ CREATE TABLE cases (
     state       TEXT NOT NULL,
     version     INTEGER NOT NULL DEFAULT 1,
     holder      TEXT,
-    lease_until TIMESTAMP,
-    created_at  TIMESTAMP NOT NULL,
-    updated_at  TIMESTAMP NOT NULL
+    lease_until {{timestamp}},
+    created_at  {{timestamp}} NOT NULL,
+    updated_at  {{timestamp}} NOT NULL
 );
 CREATE INDEX cases_state ON cases (state, updated_at);
 
 -- seq is global and only grows, so a console that reconnects asks for "everything after N".
 CREATE TABLE case_events (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq        {{serial_key}},
     case_id    TEXT NOT NULL REFERENCES cases (id),
     from_state TEXT NOT NULL,
     to_state   TEXT NOT NULL,
     actor      TEXT NOT NULL,
     reason     TEXT NOT NULL DEFAULT '',
-    at         TIMESTAMP NOT NULL
+    at         {{timestamp}} NOT NULL
 );
 CREATE INDEX case_events_case ON case_events (case_id, seq);

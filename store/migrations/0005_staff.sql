@@ -6,24 +6,24 @@ CREATE TABLE staff (
     role          TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until  TIMESTAMPTZ,
-    created_at    TIMESTAMPTZ NOT NULL,
-    disabled_at   TIMESTAMPTZ
+    locked_until  {{timestamp}},
+    created_at    {{timestamp}} NOT NULL,
+    disabled_at   {{timestamp}}
 );
 
 -- Console sessions, by a hash of the token the browser holds in its cookie.
 CREATE TABLE staff_sessions (
     id           TEXT PRIMARY KEY,
     staff_id     TEXT NOT NULL REFERENCES staff (id),
-    created_at   TIMESTAMPTZ NOT NULL,
-    last_seen_at TIMESTAMPTZ NOT NULL
+    created_at   {{timestamp}} NOT NULL,
+    last_seen_at {{timestamp}} NOT NULL
 );
 CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id);
 
 -- Every staff action: who, what, on which case, when, and how it ended. Append-only.
 CREATE TABLE audit_log (
-    id      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at      TIMESTAMPTZ NOT NULL,
+    id      {{serial_key}},
+    at      {{timestamp}} NOT NULL,
     actor   TEXT NOT NULL,
     action  TEXT NOT NULL,
     case_id TEXT NOT NULL DEFAULT '',
@@ -37,6 +37,6 @@ CREATE INDEX audit_log_case ON audit_log (case_id, id);
 CREATE TABLE queue_alerts (
     case_id TEXT NOT NULL REFERENCES cases (id),
     level   INTEGER NOT NULL,
-    at      TIMESTAMPTZ NOT NULL,
+    at      {{timestamp}} NOT NULL,
     PRIMARY KEY (case_id, level)
 );

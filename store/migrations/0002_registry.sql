@@ -3,8 +3,8 @@
 -- appears in plain text on disk and lookups stay exact.
 CREATE TABLE registry_records (
     kind       TEXT NOT NULL,
-    key_hash   BYTEA NOT NULL,
-    data       BYTEA NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL,
+    key_hash   {{bytes}} NOT NULL,
+    data       {{bytes}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL,
     PRIMARY KEY (kind, key_hash)
 );
