@@ -35,10 +35,7 @@ type consoleFixture struct {
 func newConsoleFixture(t *testing.T) *consoleFixture {
 	t.Helper()
 	db := storetest.MustOpenSQLite(t)
-	sealer, err := store.NewSealer(bytes.Repeat([]byte{7}, store.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealer := storetest.MustSealer(t, 7)
 	engine, err := rules.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -70,10 +70,7 @@ type kioskFixture struct {
 func newKioskFixture(t *testing.T) *kioskFixture {
 	t.Helper()
 	db := storetest.MustOpenSQLite(t)
-	sealer, err := store.NewSealer(bytes.Repeat([]byte{7}, store.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealer := storetest.MustSealer(t, 7)
 	reg := store.NewRegistry(db, sealer)
 	if rep, err := reg.Import(context.Background(), strings.NewReader(kioskRegistry)); err != nil || len(rep.Errors) > 0 {
 		t.Fatalf("import: %v %v", err, rep.Errors)

@@ -1,7 +1,6 @@
 package kiosk_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
@@ -29,10 +28,7 @@ type deskFixture struct {
 
 func newDeskFixture(t *testing.T, db *store.DB) *deskFixture {
 	t.Helper()
-	sealer, err := store.NewSealer(bytes.Repeat([]byte{9}, store.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealer := storetest.MustSealer(t, 9)
 	reg := store.NewRegistry(db, sealer)
 	if rep, err := reg.Import(context.Background(), strings.NewReader(registryJSON)); err != nil || len(rep.Errors) > 0 {
 		t.Fatalf("import: %v %v", err, rep.Errors)

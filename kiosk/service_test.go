@@ -56,10 +56,7 @@ type fixture struct {
 func newFixture(t *testing.T, reader cardReader) fixture {
 	t.Helper()
 	db := storetest.MustOpenSQLite(t)
-	sealer, err := store.NewSealer(bytes.Repeat([]byte{9}, store.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealer := storetest.MustSealer(t, 9)
 	reg := store.NewRegistry(db, sealer)
 	if rep, err := reg.Import(context.Background(), strings.NewReader(registryJSON)); err != nil || len(rep.Errors) > 0 {
 		t.Fatalf("import: %v %v", err, rep.Errors)

@@ -14,7 +14,7 @@ import (
 func TestCreateCaseOwner(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		sealer := mustSealer(t, 5)
+		sealer := storetest.MustSealer(t, 5)
 		cases, ps := store.NewCaseStore(db, sealer), store.NewPassStore(db, sealer)
 		c := &kiosk.Case{ID: "m1", Matter: kiosk.MatterTruckPass, Channel: kiosk.ChannelMiniProgram, Owner: "d1"}
 		if err := cases.CreateCase(ctx, c, "driver:d1"); err != nil {

@@ -39,7 +39,7 @@ func TestCaseLifecycle(t *testing.T) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 23, 2, 15, 0, 123456789, time.UTC)
 		db.Now = func() time.Time { clock = clock.Add(time.Second); return clock }
-		s := store.NewCaseStore(db, mustSealer(t, 3))
+		s := store.NewCaseStore(db, storetest.MustSealer(t, 3))
 
 		c := mustCreateCase(t, s, "c1")
 		if c.State != kiosk.StateStarted || c.Version != 1 {
@@ -83,7 +83,7 @@ func TestCaseLifecycle(t *testing.T) {
 func TestCaseErrors(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db, mustSealer(t, 3))
+		s := store.NewCaseStore(db, storetest.MustSealer(t, 3))
 		if _, err := s.FindCase(ctx, "nope"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 			t.Fatalf("find missing: %v", err)
 		}
@@ -123,7 +123,7 @@ func TestCaseErrors(t *testing.T) {
 func TestClaimExactlyOnce(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db, mustSealer(t, 3))
+		s := store.NewCaseStore(db, storetest.MustSealer(t, 3))
 		const cases, claimers = 10, 8
 		for i := range cases {
 			c := mustCreateCase(t, s, fmt.Sprintf("c%d", i))
@@ -171,7 +171,7 @@ func TestClaimExactlyOnce(t *testing.T) {
 func TestEventsAfter(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db, mustSealer(t, 3))
+		s := store.NewCaseStore(db, storetest.MustSealer(t, 3))
 		a := mustCreateCase(t, s, "a")
 		b := mustCreateCase(t, s, "b")
 		mid := mustTransition(t, s, a, kiosk.StateCapturing, "x")
@@ -198,7 +198,7 @@ func TestEventsAfter(t *testing.T) {
 func TestCaseDataSealed(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s := store.NewCaseStore(db, mustSealer(t, 3))
+		s := store.NewCaseStore(db, storetest.MustSealer(t, 3))
 		c := mustCreateCase(t, s, "c1")
 		c.Documents = map[kiosk.DocKind]kiosk.Document{kiosk.KindIDCardFront: {
 			Kind:       kiosk.KindIDCardFront,

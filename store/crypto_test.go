@@ -6,19 +6,11 @@ import (
 	"testing"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/store"
+	"github.com/xiaozhi-kiosk/xiaozhi/store/storetest"
 )
 
-func mustSealer(tb testing.TB, fill byte) *store.Sealer {
-	tb.Helper()
-	s, err := store.NewSealer(bytes.Repeat([]byte{fill}, store.KeySize))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
-
 func TestSealer(t *testing.T) {
-	s := mustSealer(t, 1)
+	s := storetest.MustSealer(t, 1)
 	pt := []byte(`{"id_number":"330212198503121234","name":"张伟民"}`)
 	sealed := s.Seal(pt, []byte("person"))
 	if bytes.Contains(sealed, []byte("330212198503121234")) {
@@ -34,7 +26,7 @@ func TestSealer(t *testing.T) {
 	if _, err := s.Open(sealed, []byte("driver")); err == nil {
 		t.Fatal("opened with the wrong associated data")
 	}
-	if _, err := mustSealer(t, 2).Open(sealed, []byte("person")); err == nil {
+	if _, err := storetest.MustSealer(t, 2).Open(sealed, []byte("person")); err == nil {
 		t.Fatal("opened with another key")
 	}
 	tampered := append([]byte(nil), sealed...)
@@ -48,7 +40,7 @@ func TestSealer(t *testing.T) {
 }
 
 func TestSealerHash(t *testing.T) {
-	s := mustSealer(t, 1)
+	s := storetest.MustSealer(t, 1)
 	h := s.Hash("id_number", "330212198503121234")
 	if !bytes.Equal(h, s.Hash("id_number", "330212198503121234")) {
 		t.Fatal("hash not deterministic")
@@ -56,7 +48,7 @@ func TestSealerHash(t *testing.T) {
 	if bytes.Equal(h, s.Hash("plate_number", "330212198503121234")) {
 		t.Fatal("namespaces collide")
 	}
-	if bytes.Equal(h, mustSealer(t, 2).Hash("id_number", "330212198503121234")) {
+	if bytes.Equal(h, storetest.MustSealer(t, 2).Hash("id_number", "330212198503121234")) {
 		t.Fatal("hash does not depend on the key")
 	}
 }

@@ -18,7 +18,7 @@ import (
 func TestAddPassConcurrentDuplicates(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		sealer := mustSealer(t, 5)
+		sealer := storetest.MustSealer(t, 5)
 		cases, ps := store.NewCaseStore(db, sealer), store.NewPassStore(db, sealer)
 		const n = 8
 		for i := 0; i < n; i++ {
@@ -67,7 +67,7 @@ func TestAddPassConcurrentDuplicates(t *testing.T) {
 func TestAddPassDuplicateRules(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		sealer := mustSealer(t, 5)
+		sealer := storetest.MustSealer(t, 5)
 		cases, ps := store.NewCaseStore(db, sealer), store.NewPassStore(db, sealer)
 		for _, id := range []string{"a", "b", "c", "d", "e", "f"} {
 			mustCreateCase(t, cases, id)

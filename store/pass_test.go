@@ -34,7 +34,7 @@ func truckPass(tb testing.TB, number, caseID, plate, zone, from, until string) *
 func TestPasses(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		sealer := mustSealer(t, 5)
+		sealer := storetest.MustSealer(t, 5)
 		cases := store.NewCaseStore(db, sealer)
 		ps := store.NewPassStore(db, sealer)
 		for _, id := range []string{"c1", "c2", "c3", "c4"} {
@@ -123,7 +123,7 @@ func TestPasses(t *testing.T) {
 func TestCaseDriver(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		sealer := mustSealer(t, 5)
+		sealer := storetest.MustSealer(t, 5)
 		ps := store.NewPassStore(db, sealer)
 		c := &kiosk.Case{ID: "c1", Matter: "TRUCK_CITY_PASS", Channel: kiosk.ChannelMiniProgram, Owner: "d1"}
 		if err := store.NewCaseStore(db, sealer).CreateCase(ctx, c, "driver:d1"); err != nil {

@@ -35,7 +35,7 @@ func TestRegistryImportAndGet(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		db.Now = func() time.Time { return time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC) }
-		reg := store.NewRegistry(db, mustSealer(t, 7))
+		reg := store.NewRegistry(db, storetest.MustSealer(t, 7))
 
 		rep, err := reg.Import(ctx, strings.NewReader(importFile))
 		if err != nil {
@@ -87,7 +87,7 @@ func TestRegistryImportAndGet(t *testing.T) {
 
 func TestRegistryStoresNoPlaintext(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
-		reg := store.NewRegistry(db, mustSealer(t, 7))
+		reg := store.NewRegistry(db, storetest.MustSealer(t, 7))
 		if _, err := reg.Import(context.Background(), strings.NewReader(importFile)); err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestRegistryStoresNoPlaintext(t *testing.T) {
 			t.Fatalf("read %d rows, want 3", count)
 		}
 		// Another key neither finds nor opens the records.
-		other := store.NewRegistry(db, mustSealer(t, 8))
+		other := store.NewRegistry(db, storetest.MustSealer(t, 8))
 		if _, err := other.Lookup(context.Background(), "person", "330212198503121234"); kiosk.ErrorCode(err) != kiosk.ENOTFOUND {
 			t.Fatalf("lookup with another key: %v", err)
 		}
@@ -124,7 +124,7 @@ func TestRegistryStoresNoPlaintext(t *testing.T) {
 
 func TestRegistryImportMalformed(t *testing.T) {
 	db := storetest.MustOpenSQLite(t)
-	reg := store.NewRegistry(db, mustSealer(t, 7))
+	reg := store.NewRegistry(db, storetest.MustSealer(t, 7))
 	for _, bad := range []string{``, `[1,2]`, `{"person": {"id_number": "x"}}`, `{"person": [`} {
 		if _, err := reg.Import(context.Background(), strings.NewReader(bad)); kiosk.ErrorCode(err) != kiosk.EINVALID {
 			t.Errorf("Import(%q) = %v, want EINVALID", bad, err)

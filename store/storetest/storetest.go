@@ -120,3 +120,18 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// MustSealer returns a Sealer whose master key is 32 bytes of fill: tests that need two
+// different keys pass two fills.
+func MustSealer(tb testing.TB, fill byte) *store.Sealer {
+	tb.Helper()
+	key := make([]byte, store.KeySize)
+	for i := range key {
+		key[i] = fill
+	}
+	s, err := store.NewSealer(key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
