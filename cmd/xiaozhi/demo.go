@@ -43,11 +43,6 @@ func (m *Main) wireKiosk(ctx context.Context, cfg Config) error {
 	if m.Camera != nil {
 		m.Kiosk.Camera = m.Camera
 	}
-	for _, mi := range m.Rules.Matters() {
-		if m.Kiosk.Issuers[mi.Code] == nil {
-			m.Kiosk.Issuers[mi.Code] = m.Kiosk.CounterIssuer(cfg.PickupCounter)
-		}
-	}
 	m.HTTP.Kiosk, m.HTTP.Stations = m.Kiosk, m.Stations
 	m.HTTP.Kiosks.Pages = web.Kiosk()
 	// No SMS gateway is built in yet: in development the codes appear on the kiosk screen,

@@ -80,6 +80,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.wirePasses(cfg, sealer); err != nil {
 		return err
 	}
+	// Every other matter issues a pickup slip naming the counter. Issuers are in place before
+	// Recover, which issues the approved cases a stop interrupted.
+	for _, mi := range m.Rules.Matters() {
+		if m.Kiosk.Issuers[mi.Code] == nil {
+			m.Kiosk.Issuers[mi.Code] = m.Kiosk.CounterIssuer(cfg.PickupCounter)
+		}
+	}
 	if n, err := m.Kiosk.Recover(ctx); err != nil {
 		return fmt.Errorf("finish interrupted cases: %w", err)
 	} else if n > 0 {
