@@ -82,8 +82,7 @@ func (c *bgr) colourFraction(r image.Rectangle, h hue) float64 {
 	}
 	n := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			p := c.pix[3*(y*c.w+x):]
+		for p := c.pix[3*(y*c.w+r.Min.X) : 3*(y*c.w+r.Max.X)]; len(p) >= 3; p = p[3:] {
 			b, g, rr := int(p[0]), int(p[1]), int(p[2])
 			switch h {
 			case hueBlue:

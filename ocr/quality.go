@@ -2,7 +2,6 @@ package ocr
 
 import (
 	"math"
-	"sort"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 )
@@ -66,52 +65,72 @@ func canvasFlags(c *card, flags flagSet) {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 
 	// Variance of the 4-neighbour Laplacian: sharp strokes give large second derivatives.
-	var sum, sum2 float64
+	// Integer sums are exact at canvas size (|l| ≤ 1020, n < 2^20) and far cheaper per pixel.
+	var sum, sum2 int64
 	n := 0
 	for y := 1; y < h-1; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		up := g.Pix[(y-1)*g.Stride : (y-1)*g.Stride+w]
+		down := g.Pix[(y+1)*g.Stride : (y+1)*g.Stride+w]
 		for x := 1; x < w-1; x++ {
-			i := y*g.Stride + x
-			l := float64(4*int(g.Pix[i]) - int(g.Pix[i-1]) - int(g.Pix[i+1]) - int(g.Pix[i-g.Stride]) - int(g.Pix[i+g.Stride]))
+			l := int64(4*int(row[x]) - int(row[x-1]) - int(row[x+1]) - int(up[x]) - int(down[x]))
 			sum += l
 			sum2 += l * l
-			n++
 		}
+		n += w - 2
 	}
-	mean := sum / float64(n)
-	if sum2/float64(n)-mean*mean < blurVariance {
+	mean := float64(sum) / float64(n)
+	if float64(sum2)/float64(n)-mean*mean < blurVariance {
 		flags.add(kiosk.FlagBlurred)
 	}
 
-	sat, bright := 0.0, 0
-	for i := 0; i+2 < len(c.pix); i += 3 {
-		b, gg, r := c.pix[i], c.pix[i+1], c.pix[i+2]
+	// Saturation (hi-lo)/hi summed per value of hi: one division per level, not per pixel.
+	var satBy [256]int
+	bright := 0
+	for p := c.pix; len(p) >= 3; p = p[3:] {
+		b, gg, r := p[0], p[1], p[2]
 		hi, lo := max(b, gg, r), min(b, gg, r)
 		if lo >= glareLevel {
 			bright++
 		}
-		if hi > 0 {
-			sat += float64(hi-lo) / float64(hi)
-		}
+		satBy[hi] += int(hi - lo)
+	}
+	sat := 0.0
+	for hi := 1; hi < 256; hi++ {
+		sat += float64(satBy[hi]) / float64(hi)
 	}
 	px := float64(len(c.pix) / 3)
 	if float64(bright)/px > glareFraction {
 		flags.add(kiosk.FlagGlare)
 	}
 
-	lum := make([]int, 0, len(g.Pix)/16)
-	total := 0
+	// Every 16th pixel, counted by level: the percentiles are those of the sorted sample.
+	var hist [256]int
+	total, count := 0, 0
 	for i := 0; i < len(g.Pix); i += 16 {
-		lum = append(lum, int(g.Pix[i]))
+		hist[g.Pix[i]]++
 		total += int(g.Pix[i])
+		count++
 	}
-	sort.Ints(lum)
-	if total/len(lum) < darkMean || lum[len(lum)*95/100]-lum[len(lum)*5/100] < darkSpread {
+	if total/count < darkMean || rank(&hist, count*95/100)-rank(&hist, count*5/100) < darkSpread {
 		flags.add(kiosk.FlagTooDark)
 	}
 
 	if sat/px < photocopyS && !colourAnchor(c) {
 		flags.add(kiosk.FlagPhotocopy)
 	}
+}
+
+// rank returns the k-th smallest level (from 0) of a histogram.
+func rank(hist *[256]int, k int) int {
+	acc := 0
+	for v, n := range hist {
+		acc += n
+		if acc > k {
+			return v
+		}
+	}
+	return 255
 }
 
 // colourAnchor reports whether the kind's coloured cue is present upright.

@@ -87,6 +87,9 @@ func newClient(lang, tessdata string) (*gosseract.Client, error) {
 	_ = c.SetVariable("debug_file", "/dev/null")
 	// Regions carry no resolution; 300 dpi makes our 30–40 px glyphs ordinary 8–10 pt text.
 	_ = c.SetVariable("user_defined_dpi", "300")
+	// Regions are dark ink on white by construction (stretch, onWhite), so the second
+	// recognition of a doubtful line inverted, which Tesseract otherwise makes, cannot win.
+	_ = c.SetVariable("tessedit_do_invert", "0")
 	blank := image.NewGray(image.Rect(0, 0, 64, 32))
 	for i := range blank.Pix {
 		blank.Pix[i] = 255
