@@ -57,8 +57,10 @@ type found struct {
 
 // findCard searches the frame for the card outline. It tries edges first (a card on any
 // background has a continuous border) and brightness segmentation second (a pale card on a
-// busy background whose texture breaks edge contours), and keeps the largest candidate whose
-// aspect is within 12 % of a document family (perspective skews the measured aspect).
+// busy background whose texture breaks edge contours). Among the candidates whose aspect is
+// within 12 % of a document family (perspective skews the measured aspect) it keeps the
+// largest whose outline lies on image edges: a blob of background or the frame itself can
+// have a card's aspect (a 4:3 photo is within 10 % of a licence), but no edge along its sides.
 func findCard(src gocv.Mat) found {
 	w, h := src.Cols(), src.Rows()
 	f := found{frame: image.Pt(w, h), q: quad{{0, 0}, {float64(w), 0}, {float64(w), float64(h)}, {0, float64(h)}}}
@@ -73,35 +75,56 @@ func findCard(src gocv.Mat) found {
 	defer gray.Close()
 	gocv.CvtColor(small, &gray, gocv.ColorBGRToGray)
 	gocv.GaussianBlur(gray, &gray, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
+	// Stretch a dark photo to the full range, so that the edge thresholds below find its
+	// border as they would in daylight.
+	if mean := gray.Mean(); mean.Val1 < 80 {
+		gocv.Normalize(gray, &gray, 0, 255, gocv.NormMinMax)
+	}
 
 	var cands []quad
 	minArea := 0.04 * float64(small.Cols()*small.Rows())
 
+	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5))
+	defer kernel.Close()
 	edges := gocv.NewMat()
 	defer edges.Close()
 	gocv.Canny(gray, &edges, 30, 90)
-	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5))
-	defer kernel.Close()
 	gocv.Dilate(edges, &edges, kernel)
 	cands = append(cands, quadsFrom(edges, minArea)...)
+	// A textured background joins the card's border to its own edges at low thresholds; its
+	// soft gradients drop out at a high one while the card's sharp border stays.
+	strong := gocv.NewMat()
+	defer strong.Close()
+	gocv.Canny(gray, &strong, 80, 240)
+	gocv.Dilate(strong, &strong, kernel)
+	cands = append(cands, quadsFrom(strong, minArea)...)
+
+	// A faint border (a pale card on a pale background) breaks into pieces: smooth the
+	// texture away with a median, then close the gaps between the pieces.
+	med := gocv.NewMat()
+	defer med.Close()
+	gocv.MedianBlur(gray, &med, 7)
+	gocv.Canny(med, &med, 20, 60)
+	wide := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(15, 15))
+	defer wide.Close()
+	gocv.MorphologyEx(med, &med, gocv.MorphClose, wide)
+	cands = append(cands, quadsFrom(med, minArea)...)
 
 	bin := gocv.NewMat()
 	defer bin.Close()
 	gocv.Threshold(gray, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
 	gocv.MorphologyEx(bin, &bin, gocv.MorphClose, kernel)
 	cands = append(cands, quadsFrom(bin, minArea)...)
+	// A card darker than its background is the dark class.
+	gocv.BitwiseNot(bin, &bin)
+	cands = append(cands, quadsFrom(bin, minArea)...)
 
-	best, bestScore := quad{}, 0.0
-	for _, q := range cands {
-		e := aspectError(q.aspect())
-		if e > 0.12 {
-			continue
-		}
-		if s := q.area() * (1 - 2*e); s > bestScore {
-			best, bestScore = q, s
-		}
-	}
-	if bestScore == 0 {
+	blurred := gocv.NewMat()
+	defer blurred.Close()
+	gocv.GaussianBlur(small, &blurred, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
+	support := borderContrast{pix: blurred.ToBytes(), w: blurred.Cols(), h: blurred.Rows()}
+	best, ok := pickQuad(cands, support.of)
+	if !ok {
 		return f
 	}
 	for i := range best {
@@ -112,9 +135,117 @@ func findCard(src gocv.Mat) found {
 	return f
 }
 
+// minSupport is the share of a candidate's outline that must separate two different colours
+// for it to be preferred: a real card's border shows along most of its length even when a
+// hand, glare or a similar background hides part of it.
+const minSupport = 0.6
+
+// pickQuad chooses the card among candidate outlines: the largest (weighted by how close its
+// aspect is to a document's) of those with support, else of all of them, so that a card whose
+// border cannot be seen at all is still tried.
+func pickQuad(cands []quad, supportOf func(quad) float64) (quad, bool) {
+	best, bestScore := quad{}, 0.0
+	bestSupported, bestSupportedScore := quad{}, 0.0
+	for _, q := range cands {
+		e := aspectError(q.aspect())
+		if e > 0.12 {
+			continue
+		}
+		s := q.area() * (1 - 2*e)
+		if s > bestScore {
+			best, bestScore = q, s
+		}
+		if s > bestSupportedScore && supportOf(q) >= minSupport {
+			bestSupported, bestSupportedScore = q, s
+		}
+	}
+	if bestSupportedScore > 0 {
+		return bestSupported, true
+	}
+	return best, bestScore > 0
+}
+
+// borderContrast measures how much of an outline separates two different colours: a card's
+// edge has card on one side and background on the other; the outline of a blob of background,
+// or of the whole frame, has the same texture on both sides or nothing outside.
+type borderContrast struct {
+	pix  []uint8 // BGR, blurred so that noise and guilloche do not count as contrast
+	w, h int
+}
+
+// of returns the share of points sampled along q's four sides whose colour a few pixels inside
+// the outline differs clearly from a few pixels outside it. Points whose outer sample lies
+// outside the image count as unsupported: a card cut by the frame is still found when nothing
+// better is, but not preferred over a whole one.
+func (b borderContrast) of(q quad) float64 {
+	const (
+		perSide = 48
+		offset  = 4  // pixels either side of the outline, clear of its anti-aliasing
+		minDiff = 24 // summed over B, G and R
+	)
+	var cx, cy float64
+	for _, p := range q {
+		cx, cy = cx+p.X/4, cy+p.Y/4
+	}
+	hit, n := 0, 0
+	for i := range q {
+		a, e := q[i], q[(i+1)%4]
+		l := math.Hypot(e.X-a.X, e.Y-a.Y)
+		if l < 1 {
+			continue
+		}
+		// Unit normal pointing away from the centre.
+		nx, ny := (e.Y-a.Y)/l, -(e.X-a.X)/l
+		if mx, my := (a.X+e.X)/2, (a.Y+e.Y)/2; nx*(mx-cx)+ny*(my-cy) < 0 {
+			nx, ny = -nx, -ny
+		}
+		for k := 0; k < perSide; k++ {
+			t := (float64(k) + 0.5) / perSide
+			x, y := a.X+t*(e.X-a.X), a.Y+t*(e.Y-a.Y)
+			n++
+			in, okIn := b.at(x-offset*nx, y-offset*ny)
+			out, okOut := b.at(x+offset*nx, y+offset*ny)
+			if !okIn || !okOut {
+				continue
+			}
+			d := 0
+			for c := range 3 {
+				d += abs(int(in[c]) - int(out[c]))
+			}
+			// Absolute contrast, or relative in a dark photo.
+			if d >= minDiff || 8*d >= sum3(in)+sum3(out) {
+				hit++
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(hit) / float64(n)
+}
+
+func (b borderContrast) at(x, y float64) ([]uint8, bool) {
+	xi, yi := int(x+0.5), int(y+0.5)
+	if xi < 0 || yi < 0 || xi >= b.w || yi >= b.h {
+		return nil, false
+	}
+	i := 3 * (yi*b.w + xi)
+	return b.pix[i : i+3], true
+}
+
+func sum3(p []uint8) int { return int(p[0]) + int(p[1]) + int(p[2]) }
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
 // quadsFrom returns the four-cornered outlines of the large external contours of a binary
-// image. A contour that does not simplify to four corners (rounded or partly occluded corners)
-// contributes its minimum-area rectangle instead.
+// image. Each contour's convex hull is simplified to four corners where it can be (a card's
+// rounded corners, or a thumb on its edge, leave a few extra hull points, which a coarser
+// simplification removes); otherwise its minimum-area rectangle stands in.
 func quadsFrom(bin gocv.Mat, minArea float64) []quad {
 	contours := gocv.FindContours(bin, gocv.RetrievalExternal, gocv.ChainApproxSimple)
 	defer contours.Close()
@@ -124,18 +255,41 @@ func quadsFrom(bin gocv.Mat, minArea float64) []quad {
 		if gocv.ContourArea(c) < minArea {
 			continue
 		}
-		approx := gocv.ApproxPolyDP(c, 0.02*gocv.ArcLength(c, true), true)
-		pts := approx.ToPoints()
-		approx.Close()
-		if len(pts) != 4 {
-			r := gocv.MinAreaRect(c)
-			pts = r.Points
+		// The background around a card, or the frame itself, reaches all four image edges.
+		if r := gocv.BoundingRect(c); r.Min.X <= 1 && r.Min.Y <= 1 && r.Max.X >= bin.Cols()-1 && r.Max.Y >= bin.Rows()-1 {
+			continue
 		}
-		if len(pts) == 4 {
+		if pts := hullCorners(c); pts != nil {
 			out = append(out, orderQuad(pts))
+			continue
+		}
+		if r := gocv.MinAreaRect(c); len(r.Points) == 4 {
+			out = append(out, orderQuad(r.Points))
 		}
 	}
 	return out
+}
+
+// hullCorners simplifies the convex hull of contour c to four points, or returns nil.
+func hullCorners(c gocv.PointVector) []image.Point {
+	hullIdx := gocv.NewMat()
+	defer hullIdx.Close()
+	gocv.ConvexHull(c, &hullIdx, true, true)
+	hull := gocv.NewPointVectorFromMat(hullIdx)
+	defer hull.Close()
+	perimeter := gocv.ArcLength(hull, true)
+	for _, eps := range []float64{0.02, 0.04, 0.06} {
+		approx := gocv.ApproxPolyDP(hull, eps*perimeter, true)
+		pts := approx.ToPoints()
+		approx.Close()
+		if len(pts) == 4 {
+			return pts
+		}
+		if len(pts) < 4 {
+			return nil
+		}
+	}
+	return nil
 }
 
 // orderQuad orders four corners clockwise from the top-left and rotates the order so that the

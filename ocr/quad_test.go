@@ -1,0 +1,63 @@
+package ocr
+
+import (
+	"bytes"
+	"image/jpeg"
+	"math"
+	"testing"
+
+	"github.com/xiaozhi-kiosk/xiaozhi/cardgen"
+)
+
+// TestFindCardCorners regenerates photos on which the card search once chose the wrong
+// outline — the whole 4:3 frame (within 10 % of a licence's aspect), a blob of textured
+// background, a card too dark to stand out — and checks that every corner is now found within
+// 2 % of the card's diagonal.
+func TestFindCardCorners(t *testing.T) {
+	fonts := mustFontSet(t, "heldout")
+	cases := []struct {
+		kind, condition string
+		seed            uint64
+		quality         int
+	}{
+		{"driving_licence", "clean", 13648346976780240821, 86},
+		{"id_card_back", "perspective", 16839007291008452601, 90},
+		{"driving_licence", "rotate180", 2500552209196819553, 85},
+		{"vehicle_licence", "noise", 10911460916363761344, 85},
+		{"id_card_front", "jpeg_low", 3438208316287483496, 40},
+		{"id_card_front", "degraded", 4427753667273741819, 53},
+		{"id_card_front", "low_light", 17872677682906846457, 92},
+		{"driving_licence", "blur", 11846073707709830819, 89},
+		{"id_card_back", "perspective", 7140822925723781266, 91},
+	}
+	for _, c := range cases {
+		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
+			t.Parallel()
+			s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(c.kind), Condition: c.condition, Fonts: fonts, Seed: c.seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := jpeg.Encode(&buf, s.Image, &jpeg.Options{Quality: c.quality}); err != nil {
+				t.Fatal(err)
+			}
+			m, scale, err := decode(buf.Bytes(), 40_000_000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := findCard(m)
+			m.Close()
+			want := s.Truth.Corners
+			diag := math.Hypot(want[0][0]-want[2][0], want[0][1]-want[2][1])
+			for _, w := range want {
+				d := math.Inf(1)
+				for _, p := range f.q {
+					d = math.Min(d, math.Hypot(p.X*float64(scale)-w[0], p.Y*float64(scale)-w[1]))
+				}
+				if d > 0.02*diag {
+					t.Errorf("corner %v: nearest found corner is %.0f px off (%.1f %% of the diagonal); found %v", w, d, 100*d/diag, f.q)
+				}
+			}
+		})
+	}
+}
