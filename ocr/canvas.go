@@ -117,10 +117,11 @@ func percentile(g *image.Gray, p float64) uint8 {
 }
 
 // inkThreshold is the grey level under which a pixel of g counts as ink: well below the
-// paper's brightness, which the 90th percentile estimates even under dim light.
-func inkThreshold(g *image.Gray) uint8 {
+// paper's brightness, which the 90th percentile estimates even under dim light. The ink's own
+// level is the inkShare-th percentile: the share of the box that is surely ink.
+func inkThreshold(g *image.Gray, inkShare float64) uint8 {
 	bg := percentile(g, 0.9)
-	lo := percentile(g, 0.02)
+	lo := percentile(g, inkShare)
 	return uint8(int(lo) + 2*(int(bg)-int(lo))/5)
 }
 

@@ -26,7 +26,7 @@ func crop(c *bgr, rg region) *image.Gray {
 		return nil
 	}
 	g := c.value(outer)
-	th := inkThreshold(g)
+	th := inkThreshold(g, inkShare(rg.key))
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	ink := func(x, y int) bool { return g.Pix[y*g.Stride+x] < th }
 	nomX0 := max(0, int(rg.x0*float64(c.w))-outer.Min.X)
@@ -118,6 +118,17 @@ func crop(c *bgr, rg region) *image.Gray {
 	const aa = 3
 	r := image.Rect(x0-aa, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
 	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3))
+}
+
+// inkShare is the share of a value's search box that its ink surely covers. A value of one or
+// two characters (汉 in the ethnicity box, 男) covers about 1 % of it: a higher share would
+// take the guilloche's level for the ink's, and the guilloche would count as ink.
+func inkShare(key string) float64 {
+	switch key {
+	case "sex", "ethnicity", "nationality":
+		return 0.005
+	}
+	return 0.02
 }
 
 // runs returns the runs of indices whose count is at least minCount, merging runs separated by
