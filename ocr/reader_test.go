@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"image"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/otiai10/gosseract/v2"
 
+	"github.com/xiaozhi-kiosk/xiaozhi/cardgen"
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 )
 
@@ -206,5 +208,38 @@ func TestJPEGComplete(t *testing.T) {
 	}
 	if jpegComplete(img[:len(img)-100]) {
 		t.Fatal("truncated JPEG reported complete")
+	}
+}
+
+// TestReadEthnicity reads ID fronts whose one-character ethnicity was once lost in the
+// guilloche of its search box: the ink level was taken from a share of the box larger than
+// the character covers.
+func TestReadEthnicity(t *testing.T) {
+	r := mustReader(t)
+	fonts := mustFontSet(t, "heldout")
+	for _, c := range []struct {
+		condition string
+		seed      uint64
+		quality   int
+	}{
+		{"clean", 7497681710211788322, 92},
+		{"perspective", 13941332350611807814, 85},
+		{"noise", 1194351311848656693, 90},
+	} {
+		s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(kiosk.KindIDCardFront), Condition: c.condition, Fonts: fonts, Seed: c.seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, s.Image, &jpeg.Options{Quality: c.quality}); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := r.Read(context.Background(), buf.Bytes(), kiosk.KindIDCardFront)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := doc.Fields["ethnicity"], s.Truth.Fields["ethnicity"]; got != want {
+			t.Errorf("%s seed %d: ethnicity %q (%.2f), want %q", c.condition, c.seed, got, doc.Confidence["ethnicity"], want)
+		}
 	}
 }
