@@ -12,13 +12,21 @@ import (
 // demand, since a check reads a handful of the ~300 names, and kept for the rest of the
 // decision: the same date or let is read by several checks, and converting it again through
 // reflection would cost more than the comparison that reads it.
+//
+// An activation and its slices are reused from one decision to the next (matter.scratch):
+// allocating them, and the garbage they left, cost more than a tenth of a decision.
 type activation struct {
-	f     *Facts
+	// facts is a copy of the facts decided: taking the address of Decide's argument instead
+	// would move it to the heap on every decision.
+	facts Facts
+	f     *Facts // &facts
 	m     *matter
 	today ref.Val
 	hash  string
 	// vals holds the value of each of the matter's slots once computed (see matter.slots).
 	vals []ref.Val
+	// done holds the outcome of each of the matter's checks (see Engine.Decide).
+	done []outcome
 	// oversize is set once any value handed to an expression is larger than the load-time
 	// cost estimate assumed (see cost.go); from then on every expression runs metered.
 	oversize bool
@@ -31,8 +39,31 @@ type activation struct {
 
 var _ interpreter.Activation = (*activation)(nil)
 
+// newActivation returns an activation for deciding f with m, reused if one is free. The
+// caller hands it back with release.
 func newActivation(f *Facts, m *matter) *activation {
-	return &activation{f: f, m: m, today: types.Timestamp{Time: ident.Today(f.Now).Time()}, vals: make([]ref.Val, len(m.slots))}
+	a, _ := m.scratch.Get().(*activation)
+	if a == nil {
+		a = &activation{m: m, vals: make([]ref.Val, len(m.slotDefs)), done: make([]outcome, len(m.checks))}
+		a.f = &a.facts
+	}
+	a.facts = *f
+	a.today = types.Timestamp{Time: ident.Today(f.Now).Time()}
+	return a
+}
+
+// release ends the decision: it returns the execution frame to cel-go's pool and the
+// activation, emptied so that it keeps nothing of these facts alive, to the matter's.
+func (a *activation) release() {
+	if a.frame != nil {
+		a.frame.Close()
+		a.frame = nil
+	}
+	clear(a.vals)
+	clear(a.done)
+	a.facts, a.today, a.hash = Facts{}, nil, ""
+	a.oversize, a.metered = false, false
+	a.m.scratch.Put(a)
 }
 
 // ResolveName implements interpreter.Activation.

@@ -56,7 +56,7 @@ func compileMatter(base *cel.Env, src *source, spec *fileSpec) (*matter, error) 
 	if err != nil {
 		return nil, err
 	}
-	required := types.NewStringList(celAdapt, spec.Documents)
+	required := constStrings(spec.Documents)
 	opts := []cel.EnvOption{cel.Constant("required_documents", cel.ListType(cel.StringType), required)}
 	consts := map[string]ref.Val{"required_documents": required}
 	for name, p := range params {
@@ -115,6 +115,17 @@ func compileMatter(base *cel.Env, src *source, spec *fileSpec) (*matter, error) 
 	m.assignSlots()
 	m.bind()
 	return m, nil
+}
+
+// constStrings makes a constant list of strings whose elements are CEL values already. A list
+// over a Go []string (types.NewStringList) converts an element on every read, one allocation
+// each, and the identity gate reads every required document kind three times per decision.
+func constStrings(ss []string) ref.Val {
+	vals := make([]ref.Val, len(ss))
+	for i, s := range ss {
+		vals[i] = types.String(s)
+	}
+	return types.NewRefValList(celAdapt, vals)
 }
 
 // expandChecks replaces "use:" entries with the checks or groups of common.yaml.

@@ -84,14 +84,6 @@ func (a *activation) execFrame() any {
 	return a.frame
 }
 
-// release returns the decision's execution frame to cel-go's pool.
-func (a *activation) release() {
-	if a.frame != nil {
-		a.frame.Close()
-		a.frame = nil
-	}
-}
-
 // within reports whether v is of a size the cost estimates assume. Texts are measured in bytes,
 // which is never less than the code points CEL charges by.
 func within(v ref.Val) bool {

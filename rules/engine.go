@@ -111,7 +111,7 @@ func (e *Engine) Decide(f Facts) (Decision, error) {
 	}
 	a := newActivation(&f, m)
 	defer a.release()
-	done := make([]outcome, len(m.checks))
+	done := a.done
 	for _, i := range m.order {
 		done[i] = m.run(a, i, done)
 	}

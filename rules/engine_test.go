@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -201,4 +203,53 @@ func BenchmarkDecide(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestDecideConcurrent: decisions reuse their working memory (matter.scratch), so decisions
+// running at once, and one after another on reused memory, must each give the decision the
+// facts alone give. Run with -race.
+func TestDecideConcurrent(t *testing.T) {
+	e := mustEngine(t)
+	cases, err := e.GoldenCases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts []Facts
+	for _, c := range cases {
+		if c.Params == nil { // cases with parameter overrides need another engine
+			facts = append(facts, c.Facts)
+		}
+	}
+	want := make([]string, len(facts))
+	for i, f := range facts {
+		want[i] = decisionJSON(t, e, f)
+	}
+	const workers = 4
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range facts {
+				i := (k*7 + w*31) % len(facts) // each worker in its own order
+				if got := decisionJSON(t, e, facts[i]); got != want[i] {
+					t.Errorf("%s decided concurrently:\n%s\nalone:\n%s", facts[i].Matter, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func decisionJSON(t *testing.T, e *Engine, f Facts) string {
+	d, err := e.Decide(f)
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Error(err)
+	}
+	return string(b)
 }

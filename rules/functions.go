@@ -3,8 +3,10 @@ package rules
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/decls"
@@ -77,6 +79,8 @@ func functions() []cel.EnvOption {
 		cel.Function("unsure_fields", unguarded, cel.Overload("unsure_fields_map_map_list_double",
 			[]*cel.Type{cel.MapType(strT, strT), cel.MapType(strT, cel.DoubleType), cel.ListType(strT), cel.DoubleType}, boolT,
 			cel.FunctionBinding(unsureFields))),
+		cel.Function("starts_with_any", unguarded, cel.Overload("starts_with_any_string_list", []*cel.Type{strT, cel.ListType(strT)}, boolT,
+			cel.BinaryBinding(startsWithAny))),
 		cel.Function("classes_any", unguarded, cel.Overload("classes_any_string_list", []*cel.Type{strT, cel.ListType(strT)}, boolT,
 			cel.BinaryBinding(classesAny))),
 		cel.Function("emission_rank", unguarded, cel.Overload("emission_rank_string", []*cel.Type{strT}, intT,
@@ -106,7 +110,7 @@ func functions() []cel.EnvOption {
 				if err != nil {
 					return types.NewErr("%v", err)
 				}
-				return types.String(n.Sex)
+				return sexValue(n.Sex)
 			}))),
 		cel.Function("serial", unguarded, cel.Overload("serial_string_timestamp_string", []*cel.Type{strT, tsT, strT}, strT,
 			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
@@ -118,7 +122,9 @@ func functions() []cel.EnvOption {
 // serial is prefix, the date as YYYYMMDD and the first 12 characters of digest in upper case:
 // an issued number. It must keep giving the numbers it gave (TestIssuedNumbersPinned).
 func serial(prefix string, d ident.Date, digest string) ref.Val {
-	digest = strings.ToUpper(digest)
+	if !isASCII(digest) {
+		digest = strings.ToUpper(digest) // may change lengths; the hex digests never go here
+	}
 	if len(digest) < 12 {
 		return types.NewErr("serial: digest too short")
 	}
@@ -130,7 +136,23 @@ func serial(prefix string, d ident.Date, digest string) ref.Val {
 		b = append(b, byte('0'+d.Year/1000), byte('0'+d.Year/100%10), byte('0'+d.Year/10%10), byte('0'+d.Year%10))
 	}
 	b = append(b, byte('0'+d.Month/10), byte('0'+d.Month%10), byte('0'+d.Day/10), byte('0'+d.Day%10))
-	return types.String(append(b, digest[:12]...))
+	for _, c := range []byte(digest[:12]) { // upper case byte by byte: ToUpper would copy all 64
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return types.String(b)
+}
+
+// isASCII reports whether s has only ASCII characters, whose upper case is one byte each.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // dateArith declares name(date, int) → date.
@@ -141,12 +163,14 @@ func dateArith(name string, f func(ident.Date, int) ident.Date) cel.EnvOption {
 
 // addPeriod adds a period written "7d", "3m" or "1y".
 func addPeriod(d ident.Date, p string) (ident.Date, error) {
-	var n int
 	var unit byte
 	if len(p) < 2 {
 		return ident.Date{}, fmt.Errorf("period %q: want a number and d, m or y", p)
 	}
-	if _, err := fmt.Sscanf(p[:len(p)-1], "%d", &n); err != nil || fmt.Sprint(n) != p[:len(p)-1] {
+	// Only a number as Itoa writes it: no sign "+", leading zeros or spaces. (fmt.Sscanf with
+	// that check did the same, at ten times the cost, in PERMIT_TOO_SHORT.)
+	n, err := strconv.Atoi(p[:len(p)-1])
+	if err != nil || strconv.Itoa(n) != p[:len(p)-1] {
 		return ident.Date{}, fmt.Errorf("period %q: want a number and d, m or y", p)
 	}
 	switch unit = p[len(p)-1]; unit {
@@ -169,13 +193,15 @@ func earliest(v ref.Val) ref.Val {
 	if n == 0 {
 		return types.NewErr("earliest of an empty list")
 	}
-	min := l.Get(types.Int(0)).(types.Timestamp)
+	// The earliest element itself is returned: a new CEL value of its time would be allocated.
+	minVal := l.Get(types.Int(0))
+	min := minVal.(types.Timestamp)
 	for i := 1; i < n; i++ {
-		if t := l.Get(types.Int(i)).(types.Timestamp); t.Before(min.Time) {
-			min = t
+		if e := l.Get(types.Int(i)); e.(types.Timestamp).Before(min.Time) {
+			minVal, min = e, e.(types.Timestamp)
 		}
 	}
-	return min
+	return minVal
 }
 
 // unsureFields(fields, confidence, keys, min) is true when any of keys is missing or empty in
@@ -210,11 +236,53 @@ func classesAny(s, codes ref.Val) ref.Val {
 	}
 	want := codes.(traits.Lister)
 	for _, c := range held {
-		if want.Contains(types.String(c)) == types.True {
+		if listHas(want, c) {
 			return types.True
 		}
 	}
 	return types.False
+}
+
+// listHas reports whether the list of strings l holds s. Unlike l.Contains it needs no CEL
+// value of s, whose allocation would cost more than the comparisons.
+func listHas(l traits.Lister, s string) bool {
+	for i, n := 0, int(l.Size().(types.Int)); i < n; i++ {
+		if e, ok := l.Get(types.Int(i)).(types.String); ok && string(e) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWithAny(s, prefixes) is true when s starts with one of prefixes. Rules use it on codes
+// (vehicle types) where a regular expression was only a list of prefixes: it reads as that
+// list, and costs far less than matches(), which runs the expression and allocates twice.
+func startsWithAny(s, prefixes ref.Val) ref.Val {
+	str := string(s.(types.String))
+	l := prefixes.(traits.Lister)
+	for i, n := 0, int(l.Size().(types.Int)); i < n; i++ {
+		if strings.HasPrefix(str, string(l.Get(types.Int(i)).(types.String))) {
+			return types.True
+		}
+	}
+	return types.False
+}
+
+// The values of id_sex, made once: a text turned into a CEL value is allocated each time.
+var (
+	male   ref.Val = types.String("男")
+	female ref.Val = types.String("女")
+)
+
+// sexValue is the CEL value of the sex ident.ParseIDNumber gives.
+func sexValue(sex string) ref.Val {
+	switch sex {
+	case "男":
+		return male
+	case "女":
+		return female
+	}
+	return types.String(sex)
 }
 
 // emissionRanks orders emission stages; a bare GB6 counts as GB6a.

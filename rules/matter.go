@@ -3,6 +3,7 @@ package rules
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -23,6 +24,8 @@ type matter struct {
 	slots    map[string]int
 	slotDefs []slotDef
 	index    *slotIndex // slots as a collision-free table, for the lookups of each read
+	// scratch keeps the activations of finished decisions for the next ones.
+	scratch sync.Pool
 }
 
 // slotDef is what a slot holds: a facts variable or a let.
