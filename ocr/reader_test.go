@@ -211,22 +211,26 @@ func TestJPEGComplete(t *testing.T) {
 	}
 }
 
-// TestReadEthnicity reads ID fronts whose one-character ethnicity was once lost in the
-// guilloche of its search box: the ink level was taken from a share of the box larger than
-// the character covers.
-func TestReadEthnicity(t *testing.T) {
+// TestReadFieldRegressions reads fields that were once lost or spoiled by the crop: the
+// ethnicity of ID fronts in the guilloche of its search box (the ink level was taken from a
+// share of the box larger than the character covers), and a vehicle's model with the next
+// label's first character caught at its end.
+func TestReadFieldRegressions(t *testing.T) {
 	r := mustReader(t)
 	fonts := mustFontSet(t, "heldout")
 	for _, c := range []struct {
+		kind      kiosk.DocKind
 		condition string
 		seed      uint64
 		quality   int
+		key       string
 	}{
-		{"clean", 7497681710211788322, 92},
-		{"perspective", 13941332350611807814, 85},
-		{"noise", 1194351311848656693, 90},
+		{kiosk.KindIDCardFront, "clean", 7497681710211788322, 92, "ethnicity"},
+		{kiosk.KindIDCardFront, "perspective", 13941332350611807814, 85, "ethnicity"},
+		{kiosk.KindIDCardFront, "noise", 1194351311848656693, 90, "ethnicity"},
+		{kiosk.KindVehicleLicence, "clean", 3149857932686739514, 91, "brand_model"},
 	} {
-		s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(kiosk.KindIDCardFront), Condition: c.condition, Fonts: fonts, Seed: c.seed})
+		s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(c.kind), Condition: c.condition, Fonts: fonts, Seed: c.seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,12 +238,12 @@ func TestReadEthnicity(t *testing.T) {
 		if err := jpeg.Encode(&buf, s.Image, &jpeg.Options{Quality: c.quality}); err != nil {
 			t.Fatal(err)
 		}
-		doc, err := r.Read(context.Background(), buf.Bytes(), kiosk.KindIDCardFront)
+		doc, err := r.Read(context.Background(), buf.Bytes(), c.kind)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := doc.Fields["ethnicity"], s.Truth.Fields["ethnicity"]; got != want {
-			t.Errorf("%s seed %d: ethnicity %q (%.2f), want %q", c.condition, c.seed, got, doc.Confidence["ethnicity"], want)
+		if got, want := doc.Fields[c.key], s.Truth.Fields[c.key]; got != want {
+			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, doc.Confidence[c.key], want)
 		}
 	}
 }

@@ -113,11 +113,56 @@ func crop(c *bgr, rg region) *image.Gray {
 		return nil
 	}
 	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
+	x1 = trimTrailingLabel(cols[:x1], minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
 	// Crop tight (a few pixels for anti-aliasing) and let stretch add clean white margins:
 	// image margins would bring back the ends of neighbouring lines and labels.
 	const aa = 3
 	r := image.Rect(x0-aa, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
 	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3))
+}
+
+// trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
+// that do not keep to the line (see onLine): the next label, reached across a gap no wider
+// than a word space.
+func trimTrailingLabel(cols []int, minCol, x0, lineH int, onLine func(span) bool) int {
+	x1 := len(cols)
+	pieces := runs(cols[x0:x1], minCol, max(1, lineH/8))
+	for len(pieces) > 1 {
+		last, prev := pieces[len(pieces)-1], pieces[len(pieces)-2]
+		if onLine(span{x0 + last.a, x0 + last.b}) {
+			break
+		}
+		x1 = x0 + prev.b
+		pieces = pieces[:len(pieces)-1]
+	}
+	return x1
+}
+
+// onLine reports whether the ink of columns k keeps to the text line y0–y1 (of a crop of
+// height ch), as a value's characters do: the line's band was cut where its ink ends. The next
+// field's label, which a word gap can bring into the crop at the line's end, is printed in two
+// rows (Chinese over English) at its own height, so its ink runs on past the band's top or
+// foot.
+func onLine(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
+	reach := max(2, (y1-y0)/4)
+	// A row counts when it holds a stroke's worth of ink, not a speck of sensor noise.
+	minInk := max(2, (k.b-k.a)/12)
+	inkRows := func(a, b int) int {
+		n := 0
+		for y := max(0, a); y < min(ch, b); y++ {
+			m := 0
+			for x := k.a; x < k.b; x++ {
+				if ink(x, y) {
+					m++
+				}
+			}
+			if m >= minInk {
+				n++
+			}
+		}
+		return n
+	}
+	return inkRows(y1, y1+reach)*2 <= reach && inkRows(y0-reach, y0)*2 <= reach
 }
 
 // inkShare is the share of a value's search box that its ink surely covers. A value of one or

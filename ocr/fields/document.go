@@ -3,6 +3,7 @@ package fields
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 )
@@ -92,6 +93,11 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 	// itself says, not the personal-name checks.
 	if o := out["owner"]; o.Problem == "character not in a name" || o.Problem == "implausible length" {
 		out["owner"] = Text(r.first("owner"), "所有人")
+		// No owner, person or company, is named by one character: that is the end of the
+		// label 所有人 with the name lost.
+		if o := out["owner"]; utf8.RuneCountInString(o.Text) < 2 {
+			out["owner"] = invalid(o.Text, o.Conf, "implausible length")
+		}
 	}
 	rowsSwapped(out, r)
 	checkOrder(out, "register_date", "issue_date")

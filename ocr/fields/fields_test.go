@@ -54,6 +54,10 @@ func TestNormalisers(t *testing.T) {
 		{"vin I and O", VIN, "LBEHDAEB58Y03886O", "LBEHDAEB58Y038860", true},
 		{"vin bad check", VIN, "LSVB12AG180498981", "LSVB12AG180498981", false},
 		{"vin degenerate", VIN, "11111111111111111", "11111111111111111", false},
+		{"vin stray first", VIN, "3LSVWY4180KN246094", "LSVWY4180KN246094", true},
+		{"vin stray last", VIN, "LSVWY4180KN2460941", "LSVWY4180KN246094", true},
+		{"vin doubled", VIN, "LSVWY4180KN2466094", "LSVWY4180KN246094", true},
+		{"vin stray inside", VIN, "LSVWY4180KN24X6094", "LSVWY4180KN24X6094", false},
 		{"plate with dot", Plate, "京A·00599", "京A00599", true},
 		{"plate new energy", Plate, "京AD92035", "京AD92035", true},
 		{"plate O in serial", Plate, "京A0O599", "京A00599", true},
@@ -308,4 +312,52 @@ func FuzzParseValidity(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestVINRepairs: repairs the check digit confirms are made, never at a confidence that would
+// pass a case without a person looking.
+func TestVINRepairs(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		low  []int
+		want string
+	}{
+		{"LFWNXRJTXML219926", []int{7}, "LFWNXRJ1XML219926"}, // T read for 1
+		{"LJL6RAD38S5186172", []int{2}, "LJ16RAD38S5186172"}, // L read for 1
+		{"SLFV2A21K9G9674664", nil, "LFV2A21K9G9674664"},     // a stray first character
+	} {
+		got := VIN(rd(tt.in, 0.95, tt.low...))
+		if got.Text != tt.want || !got.Valid {
+			t.Errorf("%q → %+v, want %q", tt.in, got, tt.want)
+		}
+		if got.Conf >= 0.8 {
+			t.Errorf("%q: repaired at confidence %.2f", tt.in, got.Conf)
+		}
+	}
+}
+
+// TestOwnerOfOneCharacter: the end of the label 所有人 alone is no owner.
+func TestOwnerOfOneCharacter(t *testing.T) {
+	got := VehicleLicence(Readings{"owner": {rd("人", 0.98)}}, today)["owner"]
+	if got.Valid || got.Conf >= 0.8 {
+		t.Errorf("owner 人 → %+v, want invalid at low confidence", got)
+	}
+}
+
+// TestDateYearNine: a year read with 9 for its leading 2 is read as 20xx, at a confidence that
+// asks a person to confirm it; a 9 that gives no past date either way stays invalid.
+func TestDateYearNine(t *testing.T) {
+	got := Date(rd("9019-12-13", 0.95), today)
+	if got.Text != "2019-12-13" || !got.Valid || got.Conf >= 0.8 {
+		t.Errorf("9019-12-13 → %+v, want 2019-12-13 valid below 0.80", got)
+	}
+	if got := Date(rd("9029-12-13", 0.95), today); got.Valid {
+		t.Errorf("9029-12-13 → %+v, want invalid (2029 is after today)", got)
+	}
+}
+
+func TestEngineNumberCutShort(t *testing.T) {
+	if got := EngineNumber(rd("1767", 0.9)); got.Valid || got.Conf >= 0.8 {
+		t.Errorf("1767 → %+v, want invalid at low confidence", got)
+	}
 }

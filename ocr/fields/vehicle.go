@@ -16,7 +16,7 @@ const capVINRepair = 0.75
 // single-substitution repair.
 var vinConfusable = map[byte]string{
 	'0': "8D", '1': "7", '3': "58", '5': "38S", '6': "8G", '7': "1", '8': "0356B",
-	'S': "5", 'B': "8", 'Z': "2", '2': "Z", 'G': "6", 'D': "0",
+	'S': "5", 'B': "8", 'Z': "2", '2': "Z", 'G': "6", 'D': "0", 'T': "1", 'L': "1",
 }
 
 // VIN reads a 17-character vehicle identification number. I, O and Q cannot occur and become
@@ -35,6 +35,13 @@ func VIN(rd Reading) Value {
 		return r
 	})
 	s, c := g.String(), g.conf()
+	if len(g) == 18 && len(s) == 18 {
+		// One character too many: a speck or the end of the label before the number, the
+		// card's edge after it, or one character read twice.
+		if v, ok := vinWithout(g); ok {
+			return Value{Text: v, Conf: min(c, capVINRepair), Valid: true, Problem: "extra character removed"}
+		}
+	}
 	if len(g) != 17 || len(s) != 17 {
 		return invalid(s, c, "not 17 characters")
 	}
@@ -64,6 +71,32 @@ func VIN(rd Reading) Value {
 		return Value{Text: found[0], Conf: min(c, capVINRepair), Valid: true, Problem: "check digit repair"}
 	}
 	return invalid(s, c, "fails validation: "+err.Error())
+}
+
+// vinWithout returns the unique valid VIN that g (18 characters) gives by dropping its first or
+// last character, or one of two equal neighbours. A stray character elsewhere cannot be told
+// from a misread one, and more candidates would let a wrong one pass the check by chance.
+func vinWithout(g glyphs) (string, bool) {
+	s := g.String()
+	seen := map[string]bool{}
+	var found []string
+	for i := range s {
+		if i != 0 && i != len(s)-1 && s[i] != s[i-1] {
+			continue
+		}
+		v := s[:i] + s[i+1:]
+		if seen[v] {
+			continue
+		}
+		seen[v] = true
+		if ident.ValidateVIN(v) == nil {
+			found = append(found, v)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }
 
 // plateSeparators are the dots and dashes printed or misread between province+letter and serial.
@@ -198,13 +231,16 @@ func Classes(rd Reading) Value {
 	return valid(s, c)
 }
 
-// EngineNumber reads an engine number: letters and digits as printed. Nothing can check it.
+// EngineNumber reads an engine number: letters and digits as printed. Nothing but its length
+// can check it.
 func EngineNumber(rd Reading) Value {
 	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
 	g = g.trimLabels("发动机号码", "Engine", "No.")
 	g = g.mapRunes(unicode.ToUpper)
 	s, c := g.String(), g.conf()
-	if len(g) < 4 {
+	// Engine numbers run from 6 to about 20 characters; fewer is a number cut short by the
+	// crop or the light.
+	if len(g) < 6 {
 		return invalid(s, c, "too short")
 	}
 	for _, x := range g {
