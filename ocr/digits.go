@@ -31,7 +31,11 @@ func digitRuns(line []arbChar) []digitRun {
 		// A character Tesseract read as a digit counts only when narrow: a wide one is an
 		// ideograph (号 read as 5) more often than two digits taken for one.
 		narrow := c.box.Dx()*10 < h*7
-		return unicode.IsDigit(c.r) || narrow && (unicode.IsDigit(c.tess) || c.r < unicode.MaxASCII && c.verdict != agreed)
+		// A cell the glyph recogniser cannot place at all and no taller than a digit is
+		// digits it took for one ideograph (19 as 四, a 1 and the gap after it as 鹤):
+		// digits stand about a fifth shorter than the ideographs around them.
+		merged := c.verdict == glyphUnsure && c.glyph < unsureKeep && c.box.Dy()*10 < h*9
+		return unicode.IsDigit(c.r) || merged || narrow && (unicode.IsDigit(c.tess) || c.r < unicode.MaxASCII && c.verdict != agreed)
 	}
 	var out []digitRun
 	for i := 0; i < len(line); {

@@ -26,6 +26,28 @@ func TestDigitRuns(t *testing.T) {
 	}
 }
 
+// TestDigitRunsMerged: a cell the glyph recogniser could not place, a digit's height (19 read
+// as 四), belongs to the number beside it; an unplaceable cell of an ideograph's height does not.
+func TestDigitRunsMerged(t *testing.T) {
+	ch := func(r rune, x0, x1, h int, v verdict, g float64) arbChar {
+		return arbChar{r: r, conf: g, glyph: g, verdict: v, box: image.Rect(x0, 0, x1, h)}
+	}
+	line := []arbChar{
+		ch('道', 0, 40, 40, agreed, 0.98),
+		ch('四', 45, 93, 33, glyphUnsure, 0.01), // 19 taken for one ideograph
+		ch('7', 98, 118, 32, agreed, 1),
+		ch('7', 122, 143, 32, agreed, 1),
+		ch('号', 148, 189, 39, agreed, 1),
+		ch('溪', 194, 234, 40, glyphUnsure, 0.05), // an unsure ideograph
+		ch('2', 238, 258, 32, agreed, 1),
+	}
+	got := digitRuns(line)
+	want := []digitRun{{1, 4}, {6, 7}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("runs %v, want %v", got, want)
+	}
+}
+
 func TestBlankCol(t *testing.T) {
 	g := image.NewGray(image.Rect(0, 0, 10, 4))
 	for i := range g.Pix {
