@@ -214,7 +214,8 @@ func TestJPEGComplete(t *testing.T) {
 // TestReadFieldRegressions reads fields that were once lost or spoiled by the crop: the
 // ethnicity of ID fronts in the guilloche of its search box (the ink level was taken from a
 // share of the box larger than the character covers), and a vehicle's model with the next
-// label's first character caught at its end.
+// label's first character caught at its end, and fields of older vehicle licences read from
+// the current layout's rows.
 func TestReadFieldRegressions(t *testing.T) {
 	r := mustReader(t)
 	fonts := mustFontSet(t, "heldout")
@@ -229,6 +230,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindIDCardFront, "perspective", 13941332350611807814, 85, "ethnicity"},
 		{kiosk.KindIDCardFront, "noise", 1194351311848656693, 90, "ethnicity"},
 		{kiosk.KindVehicleLicence, "clean", 3149857932686739514, 91, "brand_model"},
+		// Older vehicle licences, told apart by the label 品牌型号 read from its Chinese line
+		// alone: the VIN row is below the engine row there.
+		{kiosk.KindVehicleLicence, "rotate180", 10274797182364047343, 89, "vin"},
+		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "use_nature"},
 	} {
 		s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(c.kind), Condition: c.condition, Fonts: fonts, Seed: c.seed})
 		if err != nil {

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"image"
 	"strings"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
@@ -59,11 +60,25 @@ func regionsFor(c *card, g *glyph.Recognizer) []region {
 	if !ok || g == nil {
 		return layouts[c.kind]
 	}
-	lbl := c.luma(c.rect(v.x0, v.y0, v.x1, v.y1))
-	if labelVotes(g.ReadLine(lbl), v.older, v.current) > 0 {
+	if labelVotes(g.ReadLine(labelLine(c.luma(c.rect(v.x0, v.y0, v.x1, v.y1)))), v.older, v.current) > 0 {
 		return v.regions
 	}
 	return layouts[c.kind]
+}
+
+// labelLine returns the Chinese line of a bilingual label's box: the tallest of its text lines,
+// on a clean page. The English line below it, read as part of the same line, would turn every
+// character into a look-alike.
+func labelLine(g *image.Gray) *image.Gray {
+	clean := stretch(g, inkThreshold(g, 0.02), 4)
+	ls := textLines(clean)
+	best := ls[0]
+	for _, l := range ls[1:] {
+		if l.b-l.a > best.b-best.a {
+			best = l
+		}
+	}
+	return clean.SubImage(image.Rect(clean.Rect.Min.X, best.a, clean.Rect.Max.X, best.b)).(*image.Gray)
 }
 
 // labelVotes counts the characters read that only text a has, minus those only b has. A

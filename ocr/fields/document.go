@@ -114,17 +114,39 @@ func rowsSwapped(out map[string]Value, r Readings) {
 	if e.Text == "" {
 		return
 	}
-	if len(e.Text) == 17 && ident.ValidateVIN(e.Text) == nil && !v.Valid {
+	if vin, ok := vinIn(e.Text); ok && !v.Valid {
 		eng := EngineNumber(r.first("vin"))
 		eng.Conf = min(eng.Conf, capSnapped)
 		eng.Problem = "read from the VIN's place"
 		out["engine_number"] = eng
-		out["vin"] = Value{Text: e.Text, Conf: min(e.Conf, capRepaired), Valid: true, Problem: "read from the engine number's place"}
+		c := min(e.Conf, capRepaired)
+		if vin != e.Text {
+			c = min(c, capVINRepair) // the row held more than the VIN: label ink read as characters
+		}
+		out["vin"] = Value{Text: vin, Conf: c, Valid: true, Problem: "read from the engine number's place"}
 		return
 	}
 	if len(v.Text) >= 8 && strings.Contains(e.Text, v.Text) || len(e.Text) >= 8 && strings.Contains(v.Text, e.Text) {
 		out["engine_number"] = invalid(e.Text, e.Conf, "same as the VIN")
 	}
+}
+
+// vinIn finds the one valid VIN in s: s itself, or a stretch of 17 characters of it when the
+// end of a label was read before or after it.
+func vinIn(s string) (string, bool) {
+	if len(s) < 17 {
+		return "", false
+	}
+	var found []string
+	for i := 0; i+17 <= len(s); i++ {
+		if ident.ValidateVIN(s[i:i+17]) == nil {
+			found = append(found, s[i:i+17])
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }
 
 func person(birth, sex Value) Person {

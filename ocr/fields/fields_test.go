@@ -361,3 +361,18 @@ func TestEngineNumberCutShort(t *testing.T) {
 		t.Errorf("1767 → %+v, want invalid at low confidence", got)
 	}
 }
+
+// TestRowsSwappedWithLabelInk: on older forms the engine row comes first; a VIN read there with
+// the end of a label before it still moves to vin, below the confidence that passes a case.
+func TestRowsSwappedWithLabelInk(t *testing.T) {
+	got := VehicleLicence(Readings{
+		"vin":           {rd("LB5416157", 0.9)},
+		"engine_number": {rd("WSLSGKB54HXPH237322", 0.9)},
+	}, today)
+	if v := got["vin"]; v.Text != "LSGKB54HXPH237322" || !v.Valid || v.Conf >= 0.8 {
+		t.Errorf("vin = %+v", v)
+	}
+	if e := got["engine_number"]; e.Text != "LB5416157" {
+		t.Errorf("engine_number = %+v", e)
+	}
+}

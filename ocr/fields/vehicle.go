@@ -248,5 +248,7 @@ func EngineNumber(rd Reading) Value {
 			return invalid(s, c, "not letters and digits")
 		}
 	}
-	return Value{Text: s, Conf: c}
+	// A single read that no check can confirm: blur doubles or drops a character (PP1C… for
+	// P1C…) at full confidence, so it is never settled on its own.
+	return Value{Text: s, Conf: min(c, capUnverified)}
 }
