@@ -376,3 +376,14 @@ func TestRowsSwappedWithLabelInk(t *testing.T) {
 		t.Errorf("engine_number = %+v", e)
 	}
 }
+
+func TestAuthorityPlace(t *testing.T) {
+	for in, settled := range map[string]bool{"宁波市公安局奉化分局": true, "象山县公安局": true, "安局奉化分局": false, "公安局奉化分局": false} {
+		r := rd(in, 0.99)
+		r.Arbitrated = true // two recognisers agreed on every character
+		got := Authority(r)
+		if got.Text != in || (got.Conf >= 0.8) != settled {
+			t.Errorf("%s → %+v, want confidence ≥ 0.80: %v", in, got, settled)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package fields
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Labels printed next to values, which a padded region may catch (CARDS.md §2).
@@ -146,6 +147,11 @@ func Authority(rd Reading) Value {
 	}
 	if !strings.HasSuffix(s, "局") && !strings.HasSuffix(s, "分局") && !strings.HasSuffix(s, "所") {
 		return Value{Text: s, Conf: min(c, capSnapped), Problem: "unusual ending"}
+	}
+	// Offices are named after their place: 宁波市公安局…, 象山县公安局. Without a place
+	// before 公安局 the start was lost (glare, the crop): 安局奉化分局.
+	if i := strings.Index(s, "公安局"); i < 0 || utf8.RuneCountInString(s[:i]) < 2 {
+		return Value{Text: s, Conf: min(c, capSnapped), Problem: "no place before 公安局"}
 	}
 	return Value{Text: s, Conf: min(c, freeCap(rd))}
 }
