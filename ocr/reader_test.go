@@ -215,7 +215,7 @@ func TestJPEGComplete(t *testing.T) {
 // ethnicity of ID fronts in the guilloche of its search box (the ink level was taken from a
 // share of the box larger than the character covers), and a vehicle's model with the next
 // label's first character caught at its end, and fields of older vehicle licences read from
-// the current layout's rows.
+// the current layout's rows, and dark photos.
 func TestReadFieldRegressions(t *testing.T) {
 	r := mustReader(t)
 	fonts := mustFontSet(t, "heldout")
@@ -234,6 +234,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// alone: the VIN row is below the engine row there.
 		{kiosk.KindVehicleLicence, "rotate180", 10274797182364047343, 89, "vin"},
 		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "use_nature"},
+		// Dark photos, whose paper once came out grey and noisy on the cleaned crop.
+		{kiosk.KindIDCardBack, "low_light", 1077226376157155962, 89, "authority"},
+		{kiosk.KindDrivingLicence, "low_light", 6599084831581775392, 86, "name"},
 	} {
 		s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(c.kind), Condition: c.condition, Fonts: fonts, Seed: c.seed})
 		if err != nil {

@@ -225,8 +225,10 @@ func stretch(g *image.Gray, th uint8, border int) *image.Gray {
 	for i := range out.Pix {
 		out.Pix[i] = 255
 	}
-	// Soft edge above the threshold keeps anti-aliasing, which the LSTM models expect.
-	hi := int(th) + (255-int(th))/4
+	// Soft edge above the threshold keeps anti-aliasing, which the LSTM models expect. In a
+	// dark photo the paper itself lies within that edge: the edge then ends half way to the
+	// paper, so that the paper and its noise still map to white.
+	hi := min(int(th)+(255-int(th))/4, (int(th)+int(percentile(g, 0.9)))/2)
 	span := max(1, hi-int(lo))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
