@@ -166,6 +166,15 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			return nil, err
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
+		if rg.key == "classes" && !fields.Classes(reading).Valid {
+			// Under blur the 1 after a class letter (C1, A1) merges into the letter; at twice
+			// the size the model separates them, as for house numbers.
+			again, err := r.text.recognize(ctx, double(g), rg.req)
+			if err != nil {
+				return nil, err
+			}
+			rd[rg.key] = append(rd[rg.key], again)
+		}
 		// A second validity region (the older driving licence's term) supplies the end.
 		last := i == len(regions)-1 || regions[i+1].key != rg.key
 		if rg.key == "validity" && rg.req.script == scriptLatin && last && !twoDates(reading) {

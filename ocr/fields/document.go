@@ -20,6 +20,20 @@ func (r Readings) first(key string) Reading {
 	return Reading{}
 }
 
+// firstValid normalises each reading with f and returns the first valid result, or the first
+// result when none is valid: later readings are retries of the same region.
+func firstValid(f func(Reading) Value, rs []Reading) Value {
+	for _, rd := range rs {
+		if v := f(rd); v.Valid {
+			return v
+		}
+	}
+	if len(rs) == 0 {
+		return f(Reading{})
+	}
+	return f(rs[0])
+}
+
 // second is the second reading of key, if any.
 func (r Readings) second(key string) Reading {
 	if rs := r[key]; len(rs) > 1 {
@@ -63,7 +77,7 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 		"address":          Address(r.first("address")),
 		"birth_date":       Date(r.first("birth_date"), today),
 		"first_issue_date": Date(r.first("first_issue_date"), today),
-		"classes":          Classes(r.first("classes")),
+		"classes":          firstValid(Classes, r["classes"]),
 	}
 	p := person(out["birth_date"], out["sex"])
 	out["licence_number"] = LicenceNumber(r.first("licence_number"), p, today)

@@ -387,3 +387,24 @@ func TestAuthorityPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestIDNumberStray: a stray character before or after the number (the end of the label 证号,
+// the card's edge) is dropped when exactly one number remains valid and it agrees with the
+// birth date and sex read beside it.
+func TestIDNumberStray(t *testing.T) {
+	for in, want := range map[string]string{
+		"5330302195503223619": "330302195503223619",
+		"3303021955032236191": "330302195503223619",
+		"3303021955503223619": "330302195503223619", // a digit read twice
+	} {
+		got := IDNumber(rd(in, 0.95), Person{Birth: "1955-03-22", Sex: "男"}, today)
+		if got.Text != want || !got.Valid || got.Conf > capRepaired {
+			t.Errorf("%s → %+v, want %s", in, got, want)
+		}
+	}
+	for _, p := range []Person{{Birth: "1955-03-22", Sex: "女"}, {}} {
+		if got := IDNumber(rd("5330302195503223619", 0.95), p, today); got.Valid {
+			t.Errorf("%+v: a repair nothing else confirms → %+v, want invalid", p, got)
+		}
+	}
+}

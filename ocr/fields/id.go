@@ -43,6 +43,11 @@ func IDNumber(rd Reading, p Person, today ident.Date) Value {
 		}
 	}
 	s, c := g.String(), g.conf()
+	if len(g) == 19 && len(s) == 19 {
+		if id, ok := idWithout(s, p, today); ok {
+			return Value{Text: id.Number, Conf: min(c, capRepaired), Valid: true, Problem: "extra character removed"}
+		}
+	}
 	if len(g) != 18 {
 		return invalid(raw, c, "not 18 characters")
 	}
@@ -55,6 +60,27 @@ func IDNumber(rd Reading, p Person, today ident.Date) Value {
 		return invalid(s, c, "fails validation: "+err.Error())
 	}
 	return Value{Text: fixed.Number, Conf: min(c, capRepaired), Valid: true, Problem: "check character repair"}
+}
+
+// idWithout returns the unique valid ID number that s (19 characters) gives without one stray
+// character (see strayDropped), provided it agrees with the birth date and sex read apart.
+func idWithout(s string, p Person, today ident.Date) (ident.IDNumber, bool) {
+	var found []ident.IDNumber
+	for _, v := range strayDropped(s) {
+		b := []byte(v)
+		for i := range b {
+			if i < 17 || b[i] != 'X' && b[i] != 'x' {
+				b[i] = byte(digitFix(rune(b[i])))
+			}
+		}
+		if id, err := ident.ParseIDNumber(strings.ToUpper(string(b)), today); err == nil && agrees(id, p) {
+			found = append(found, id)
+		}
+	}
+	if len(found) != 1 {
+		return ident.IDNumber{}, false
+	}
+	return found[0], true
 }
 
 func idValue(id ident.IDNumber, c float64, p Person, today ident.Date) Value {

@@ -4,6 +4,7 @@
 package fields
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -237,4 +238,22 @@ func snap(s string, set []string) (m string, snapped, ok bool) {
 		}
 	}
 	return m, true, n == 1
+}
+
+// strayDropped lists the distinct strings s gives by dropping its first or last character, or
+// one of two equal neighbours: a speck or the end of a label before a number, the card's edge
+// after it, a character read twice. A stray character elsewhere cannot be told from a misread
+// one, and more candidates would let a wrong one pass a check digit by chance. s is ASCII.
+func strayDropped(s string) []string {
+	var out []string
+	for i := range s {
+		if i != 0 && i != len(s)-1 && s[i] != s[i-1] {
+			continue
+		}
+		v := s[:i] + s[i+1:]
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

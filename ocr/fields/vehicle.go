@@ -73,22 +73,11 @@ func VIN(rd Reading) Value {
 	return invalid(s, c, "fails validation: "+err.Error())
 }
 
-// vinWithout returns the unique valid VIN that g (18 characters) gives by dropping its first or
-// last character, or one of two equal neighbours. A stray character elsewhere cannot be told
-// from a misread one, and more candidates would let a wrong one pass the check by chance.
+// vinWithout returns the unique valid VIN that g (18 characters) gives without one stray
+// character (see strayDropped).
 func vinWithout(g glyphs) (string, bool) {
-	s := g.String()
-	seen := map[string]bool{}
 	var found []string
-	for i := range s {
-		if i != 0 && i != len(s)-1 && s[i] != s[i-1] {
-			continue
-		}
-		v := s[:i] + s[i+1:]
-		if seen[v] {
-			continue
-		}
-		seen[v] = true
+	for _, v := range strayDropped(g.String()) {
 		if ident.ValidateVIN(v) == nil {
 			found = append(found, v)
 		}
