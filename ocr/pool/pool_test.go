@@ -438,3 +438,17 @@ func TestOpenRespectsContext(t *testing.T) {
 	MustHaveNoChildren(t)
 	MustSettleGoroutines(t, before)
 }
+
+// TestReadyOnOpen: Open returns only when its workers count as alive, so that a readiness
+// check right after start-up (a load balancer's first probe) finds the pool ready.
+func TestReadyOnOpen(t *testing.T) {
+	for range 5 {
+		cfg := workerConfig("serve")
+		cfg.Size = 1
+		p, _ := MustOpen(t, cfg)
+		if s := p.Status(); !s.Ready() || s.Alive != 1 {
+			t.Fatalf("just opened: Status = %+v", s)
+		}
+		p.Close()
+	}
+}

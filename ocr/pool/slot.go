@@ -12,7 +12,13 @@ func (p *Pool) runSlot(slot int, first chan<- error) {
 	defer p.wg.Done()
 	logger := p.logger.With("slot", slot)
 	var delay time.Duration
-	started := false
+	started, reported := false, false
+	report := func(err error) {
+		if !reported {
+			first <- err
+			reported = true
+		}
+	}
 	for {
 		if delay > 0 {
 			t := time.NewTimer(delay)
@@ -27,10 +33,8 @@ func (p *Pool) runSlot(slot int, first chan<- error) {
 			return
 		}
 		w, err := startWorker(p.ctx, &p.cfg, logger)
-		if !started {
-			first <- err
-		}
 		if err != nil {
+			report(err)
 			if p.ctx.Err() != nil {
 				return
 			}
@@ -50,6 +54,9 @@ func (p *Pool) runSlot(slot int, first chan<- error) {
 		p.idle = append(p.idle, w)
 		p.broadcast()
 		p.mu.Unlock()
+		// Only now, with the worker counted in Status, may Open return: a readiness check
+		// right after start-up must find it alive.
+		report(nil)
 
 		closing := p.supervise(w)
 
