@@ -157,6 +157,37 @@ func (c *classifier) confidence(d1, d2 float32) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
+// Twins are characters whose prototypes nearly coincide (汩/汨, 祇/祗, 扺/抵,
+// 洓/涑: one short stroke apart). A font other than the build's can draw one
+// nearer the other's prototype by a wide margin, so the margin says nothing:
+// when the runner-up is the best class's twin, the character is never
+// confident on the glyph recogniser's word alone. twinDistance is in the
+// model's discriminant units, below the nearest-neighbour distance of 99 % of
+// the classes (measured on the shipped model; re-measure after a rebuild).
+const (
+	twinDistance = 13.0
+	twinCap      = 0.7
+)
+
+// twins reports whether classes a and b have prototypes within twinDistance.
+func (c *classifier) twins(a, b int) bool {
+	for i := 0; i < c.per; i++ {
+		pa := c.m.Protos[(a*c.per+i)*c.lda : (a*c.per+i+1)*c.lda]
+		for j := 0; j < c.per; j++ {
+			pb := c.m.Protos[(b*c.per+j)*c.lda : (b*c.per+j+1)*c.lda]
+			var s float32
+			for d, v := range pa {
+				x := v - pb[d]
+				s += x * x
+			}
+			if s < twinDistance*twinDistance {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // cellScratch holds per-call buffers for classifying one cell.
 type cellScratch struct {
 	fs   feat.Scratch

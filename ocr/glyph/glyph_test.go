@@ -331,3 +331,22 @@ func align(w, g []rune) (okW, okG []bool) {
 	}
 	return okW, okG
 }
+
+// TestTwins: characters one short stroke apart are twins, whose margin never makes a character
+// confident; ordinary neighbours are not.
+func TestTwins(t *testing.T) {
+	r, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := map[rune]int{}
+	for i, c := range r.cls.m.Runes {
+		idx[c] = i
+	}
+	for pair, want := range map[string]bool{"汩汨": true, "祇祗": true, "扺抵": true, "洓涑": true, "人入": false, "王玉": false, "己已": false} {
+		rs := []rune(pair)
+		if got := r.cls.twins(idx[rs[0]], idx[rs[1]]); got != want {
+			t.Errorf("twins(%c, %c) = %v, want %v", rs[0], rs[1], got, want)
+		}
+	}
+}

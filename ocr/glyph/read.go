@@ -176,6 +176,9 @@ func (r *Recognizer) makeChar(sc *segCand, origin image.Point) Char {
 		d2 = rk[1].d2
 	}
 	c.Confidence = r.cls.confidence(rk[0].d2, d2)
+	if len(rk) > 1 && r.cls.twins(rk[0].class, rk[1].class) {
+		c.Confidence = min(c.Confidence, twinCap)
+	}
 	for _, a := range rk[1:] {
 		c.Alternatives = append(c.Alternatives, Alternative{
 			Rune:  m.Runes[a.class],
