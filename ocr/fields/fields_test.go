@@ -41,6 +41,8 @@ func TestNormalisers(t *testing.T) {
 		{"name plain", Name, "张 三", "张三", false},
 		{"name label caught", Name, "姓名 王小明", "王小明", false},
 		{"name dot variants", Name, "买买提•艾力", "买买提·艾力", false},
+		{"name stray digit", Name, "3陆一飞", "陆一飞", false},
+		{"name stray mark", Name, "王小明-", "王小明", false},
 		{"name katakana dot", Name, "阿依古丽・吐尔逊", "阿依古丽·吐尔逊", false},
 		{"sex", Sex, " 男 ", "男", true},
 		{"sex with label", Sex, "性别女", "女", true},
@@ -406,5 +408,11 @@ func TestIDNumberStray(t *testing.T) {
 		if got := IDNumber(rd("5330302195503223619", 0.95), p, today); got.Valid {
 			t.Errorf("%+v: a repair nothing else confirms → %+v, want invalid", p, got)
 		}
+	}
+}
+
+func TestNameStrayNotSettled(t *testing.T) {
+	if got := Name(rd("3陆一飞", 0.99)); got.Text != "陆一飞" || got.Conf >= 0.8 {
+		t.Errorf("3陆一飞 → %+v, want 陆一飞 below 0.80", got)
 	}
 }

@@ -22,8 +22,21 @@ func Name(rd Reading) Value {
 	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool { return !isSpace(r) })
 	g = g.trimLabels(labelsName...)
 	g = g.mapRunes(Dot)
+	// A digit, letter or mark at either end is a speck or the edge of a label, never part of
+	// a name: it is left out, and the name is not settled (the speck may have hidden a stroke).
+	trimmed := false
+	stray := func(r rune) bool { return !isHan(r) && r != '·' }
+	for len(g) > 0 && stray(g[0].r) {
+		g, trimmed = g[1:], true
+	}
+	for len(g) > 0 && stray(g[len(g)-1].r) {
+		g, trimmed = g[:len(g)-1], true
+	}
 	s := g.String()
 	c := g.conf()
+	if trimmed {
+		c = min(c, capSnapped)
+	}
 	if s == "" {
 		return invalid("", 0, "empty")
 	}
