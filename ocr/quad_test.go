@@ -1,12 +1,10 @@
 package ocr
 
 import (
-	"bytes"
-	"image/jpeg"
 	"math"
 	"testing"
 
-	"github.com/xiaozhi-kiosk/xiaozhi/cardgen"
+	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 )
 
 // TestFindCardCorners regenerates photos on which the card search once chose the wrong
@@ -14,7 +12,6 @@ import (
 // background, a card too dark to stand out — and checks that every corner is now found within
 // 2 % of the card's diagonal.
 func TestFindCardCorners(t *testing.T) {
-	fonts := mustFontSet(t, "heldout")
 	cases := []struct {
 		kind, condition string
 		seed            uint64
@@ -33,21 +30,14 @@ func TestFindCardCorners(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
 			t.Parallel()
-			s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(c.kind), Condition: c.condition, Fonts: fonts, Seed: c.seed})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := jpeg.Encode(&buf, s.Image, &jpeg.Options{Quality: c.quality}); err != nil {
-				t.Fatal(err)
-			}
-			m, scale, err := decode(buf.Bytes(), 40_000_000)
+			img, truth := mustGenerate(t, kiosk.DocKind(c.kind), c.condition, c.seed, c.quality)
+			m, scale, err := decode(img, 40_000_000)
 			if err != nil {
 				t.Fatal(err)
 			}
 			f := findCard(m)
 			m.Close()
-			want := s.Truth.Corners
+			want := truth.Corners
 			diag := math.Hypot(want[0][0]-want[2][0], want[0][1]-want[2][1])
 			for _, w := range want {
 				d := math.Inf(1)

@@ -1,8 +1,10 @@
 package ocr
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -36,6 +38,21 @@ func mustFontSet(tb testing.TB, name string) *cardgen.FontSet {
 	}
 	fontSets.Store(name, fs)
 	return fs
+}
+
+// mustGenerate regenerates the cardgen sample of a reference set (kind, condition and the
+// image's own seed, as its truth file records them) and returns it as the JPEG the set holds.
+func mustGenerate(tb testing.TB, kind kiosk.DocKind, condition string, seed uint64, quality int) ([]byte, cardgen.Truth) {
+	tb.Helper()
+	s, err := cardgen.Generate(cardgen.Spec{Kind: cardgen.Kind(kind), Condition: condition, Fonts: mustFontSet(tb, "heldout"), Seed: seed})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, s.Image, &jpeg.Options{Quality: quality}); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes(), s.Truth
 }
 
 // mustSynth renders the record of seed as kind with the font set, photographs it on a textured
