@@ -231,6 +231,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// alone: the VIN row is below the engine row there.
 		{kiosk.KindVehicleLicence, "rotate180", 10274797182364047343, 89, "vin"},
 		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "use_nature"},
+		// A one-character value printed right after its label (性别男), once lost with it.
+		{kiosk.KindDrivingLicence, "perspective", 5570653086711626407, 88, "sex"},
 		// Dark photos, whose paper once came out grey and noisy on the cleaned crop.
 		{kiosk.KindIDCardBack, "low_light", 1077226376157155962, 89, "authority"},
 		{kiosk.KindDrivingLicence, "low_light", 6599084831581775392, 86, "name"},

@@ -99,9 +99,10 @@ func crop(c *bgr, rg region) *image.Gray {
 	x0, x1 := -1, -1
 	for _, k := range clusters {
 		mid := (k.a + k.b) / 2
-		// A cluster that starts left of the box but reaches well into it is a label run
-		// together with its value; splitLabel separates them below.
-		inside := mid >= nomX0 && mid < nomX1 || k.a < nomX0 && k.b-nomX0 >= lineH
+		// A cluster that starts left of the box but reaches two thirds of a character into it
+		// is a label run together with its value (性别男: one character past the box's edge);
+		// splitLabel separates them below.
+		inside := mid >= nomX0 && mid < nomX1 || k.a < nomX0 && (k.b-nomX0)*3 >= lineH*2
 		if x0 < 0 && inside {
 			x0, x1 = k.a, k.b
 		} else if x0 >= 0 && mid < nomX1 && k.a-x1 <= 4*lineH {
