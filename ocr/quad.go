@@ -55,12 +55,10 @@ type found struct {
 	frame image.Point
 }
 
-// findCard searches the frame for the card outline. It tries edges first (a card on any
-// background has a continuous border) and brightness segmentation second (a pale card on a
-// busy background whose texture breaks edge contours). Among the candidates whose aspect is
-// within 12 % of a document family (perspective skews the measured aspect) it keeps the
-// largest whose outline lies on image edges: a blob of background or the frame itself can
-// have a card's aspect (a 4:3 photo is within 10 % of a licence), but no edge along its sides.
+// findCard searches the frame for the card outline. Among the candidate outlines (see
+// candidates) whose aspect is within 12 % of a document family (perspective skews the measured
+// aspect) it keeps the largest with a change of colour across its sides: a blob of background
+// can have a card's aspect, but the same texture on both sides of its outline.
 func findCard(src gocv.Mat) found {
 	w, h := src.Cols(), src.Rows()
 	f := found{frame: image.Pt(w, h), q: quad{{0, 0}, {float64(w), 0}, {float64(w), float64(h)}, {0, float64(h)}}}
@@ -71,59 +69,12 @@ func findCard(src gocv.Mat) found {
 	small := gocv.NewMat()
 	defer small.Close()
 	gocv.Resize(src, &small, image.Pt(int(float64(w)*scale+0.5), int(float64(h)*scale+0.5)), 0, 0, gocv.InterpolationArea)
-	gray := gocv.NewMat()
-	defer gray.Close()
-	gocv.CvtColor(small, &gray, gocv.ColorBGRToGray)
-	gocv.GaussianBlur(gray, &gray, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
-	// Stretch a dark photo to the full range, so that the edge thresholds below find its
-	// border as they would in daylight.
-	if mean := gray.Mean(); mean.Val1 < 80 {
-		gocv.Normalize(gray, &gray, 0, 255, gocv.NormMinMax)
-	}
-
-	var cands []quad
-	minArea := 0.04 * float64(small.Cols()*small.Rows())
-
-	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5))
-	defer kernel.Close()
-	edges := gocv.NewMat()
-	defer edges.Close()
-	gocv.Canny(gray, &edges, 30, 90)
-	gocv.Dilate(edges, &edges, kernel)
-	cands = append(cands, quadsFrom(edges, minArea)...)
-	// A textured background joins the card's border to its own edges at low thresholds; its
-	// soft gradients drop out at a high one while the card's sharp border stays.
-	strong := gocv.NewMat()
-	defer strong.Close()
-	gocv.Canny(gray, &strong, 80, 240)
-	gocv.Dilate(strong, &strong, kernel)
-	cands = append(cands, quadsFrom(strong, minArea)...)
-
-	// A faint border (a pale card on a pale background) breaks into pieces: smooth the
-	// texture away with a median, then close the gaps between the pieces.
-	med := gocv.NewMat()
-	defer med.Close()
-	gocv.MedianBlur(gray, &med, 7)
-	gocv.Canny(med, &med, 20, 60)
-	wide := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(15, 15))
-	defer wide.Close()
-	gocv.MorphologyEx(med, &med, gocv.MorphClose, wide)
-	cands = append(cands, quadsFrom(med, minArea)...)
-
-	bin := gocv.NewMat()
-	defer bin.Close()
-	gocv.Threshold(gray, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
-	gocv.MorphologyEx(bin, &bin, gocv.MorphClose, kernel)
-	cands = append(cands, quadsFrom(bin, minArea)...)
-	// A card darker than its background is the dark class.
-	gocv.BitwiseNot(bin, &bin)
-	cands = append(cands, quadsFrom(bin, minArea)...)
 
 	blurred := gocv.NewMat()
 	defer blurred.Close()
 	gocv.GaussianBlur(small, &blurred, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
 	support := borderContrast{pix: blurred.ToBytes(), w: blurred.Cols(), h: blurred.Rows()}
-	best, ok := pickQuad(cands, support.of)
+	best, ok := pickQuad(candidates(small), support.of)
 	if !ok {
 		return f
 	}
@@ -133,6 +84,53 @@ func findCard(src gocv.Mat) found {
 	}
 	f.q, f.ok = best, true
 	return f
+}
+
+// candidates returns the card-shaped outlines of a BGR frame. Edges come first (a card on any
+// background has a continuous border), then brightness segmentation (a pale card on a busy
+// background whose texture breaks edge contours).
+func candidates(frame gocv.Mat) []quad {
+	gray := gocv.NewMat()
+	defer gray.Close()
+	gocv.CvtColor(frame, &gray, gocv.ColorBGRToGray)
+	gocv.GaussianBlur(gray, &gray, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
+	// Stretch a dark photo to the full range, so that the edge thresholds below find its
+	// border as they would in daylight.
+	if mean := gray.Mean(); mean.Val1 < 80 {
+		gocv.Normalize(gray, &gray, 0, 255, gocv.NormMinMax)
+	}
+	var cands []quad
+	minArea := 0.04 * float64(gray.Cols()*gray.Rows())
+
+	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5))
+	defer kernel.Close()
+	edges := gocv.NewMat()
+	defer edges.Close()
+	// A textured background joins the card's border to its own edges at low thresholds; its
+	// soft gradients drop out at a high one while the card's sharp border stays.
+	for _, th := range [][2]float32{{30, 90}, {80, 240}} {
+		gocv.Canny(gray, &edges, th[0], th[1])
+		gocv.Dilate(edges, &edges, kernel)
+		cands = append(cands, quadsFrom(edges, minArea)...)
+	}
+
+	// A faint border (a pale card on a pale background) breaks into pieces: smooth the
+	// texture away with a median, then close the gaps between the pieces.
+	gocv.MedianBlur(gray, &edges, 7)
+	gocv.Canny(edges, &edges, 20, 60)
+	wide := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(15, 15))
+	defer wide.Close()
+	gocv.MorphologyEx(edges, &edges, gocv.MorphClose, wide)
+	cands = append(cands, quadsFrom(edges, minArea)...)
+
+	bin := gocv.NewMat()
+	defer bin.Close()
+	gocv.Threshold(gray, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
+	gocv.MorphologyEx(bin, &bin, gocv.MorphClose, kernel)
+	cands = append(cands, quadsFrom(bin, minArea)...)
+	// A card darker than its background is the dark class.
+	gocv.BitwiseNot(bin, &bin)
+	return append(cands, quadsFrom(bin, minArea)...)
 }
 
 // minSupport is the share of a candidate's outline that must separate two different colours
