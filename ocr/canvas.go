@@ -134,3 +134,20 @@ func median(xs []float64) float64 {
 	sort.Float64s(s)
 	return s[len(s)/2]
 }
+
+// sharpen applies an unsharp mask to the canvas in place: a blurred photo's strokes regain
+// their edges, which the ink threshold and the recognisers need.
+func (c *bgr) sharpen() {
+	m, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)
+	if err != nil {
+		return
+	}
+	defer m.Close()
+	soft := gocv.NewMat()
+	defer soft.Close()
+	gocv.GaussianBlur(m, &soft, image.Pt(0, 0), 2, 2, gocv.BorderDefault)
+	out := gocv.NewMat()
+	defer out.Close()
+	gocv.AddWeighted(m, 1.8, soft, -0.8, 0, &out)
+	c.pix = out.ToBytes()
+}

@@ -144,6 +144,11 @@ func (r *Reader) rectify(img []byte, kind kiosk.DocKind) (*card, flagSet, error)
 	c := &card{bgr: warp(m, f.q, w, h), kind: kind}
 	r.classify(c, family, flags)
 	canvasFlags(c, flags)
+	// A blurred photo's strokes are sharpened before reading; a dark one's blur is mostly
+	// sensor noise, which sharpening would make into ink.
+	if flags.has(kiosk.FlagBlurred) && !flags.has(kiosk.FlagTooDark) {
+		c.sharpen()
+	}
 	return c, flags, nil
 }
 

@@ -213,7 +213,7 @@ func TestJPEGComplete(t *testing.T) {
 // ethnicity of ID fronts in the guilloche of its search box (the ink level was taken from a
 // share of the box larger than the character covers), and a vehicle's model with the next
 // label's first character caught at its end, and fields of older vehicle licences read from
-// the current layout's rows, and dark photos.
+// the current layout's rows, and blurred and dark photos.
 func TestReadFieldRegressions(t *testing.T) {
 	r := mustReader(t)
 	for _, c := range []struct {
@@ -233,6 +233,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "use_nature"},
 		// A one-character value printed right after its label (性别男), once lost with it.
 		{kiosk.KindDrivingLicence, "perspective", 5570653086711626407, 88, "sex"},
+		// Blurred photos, read after an unsharp mask.
+		{kiosk.KindDrivingLicence, "blur", 4524305472606058097, 88, "valid_from"},
+		{kiosk.KindIDCardFront, "blur", 5149485101563041365, 87, "address"},
 		// Dark photos, whose paper once came out grey and noisy on the cleaned crop.
 		{kiosk.KindIDCardBack, "low_light", 1077226376157155962, 89, "authority"},
 		{kiosk.KindDrivingLicence, "low_light", 6599084831581775392, 86, "name"},
