@@ -174,8 +174,11 @@ func inkShare(key string) float64 {
 	case "sex", "ethnicity", "nationality":
 		return 0.005
 	}
-	return 0.02
+	return inkShareText
 }
+
+// inkShareText is the share of its box that a line of text surely covers.
+const inkShareText = 0.02
 
 // runs returns the runs of indices whose count is at least minCount, merging runs separated by
 // fewer than gap indices.

@@ -70,14 +70,8 @@ func regionsFor(c *card, g *glyph.Recognizer) []region {
 // on a clean page. The English line below it, read as part of the same line, would turn every
 // character into a look-alike.
 func labelLine(g *image.Gray) *image.Gray {
-	clean := stretch(g, inkThreshold(g, 0.02), 4)
-	ls := textLines(clean)
-	best := ls[0]
-	for _, l := range ls[1:] {
-		if l.b-l.a > best.b-best.a {
-			best = l
-		}
-	}
+	clean := stretch(g, inkThreshold(g, inkShareText), 4)
+	best := tallest(textLines(clean), 1)[0]
 	return clean.SubImage(image.Rect(clean.Rect.Min.X, best.a, clean.Rect.Max.X, best.b)).(*image.Gray)
 }
 

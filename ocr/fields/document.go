@@ -157,10 +157,7 @@ func vinIn(s string) (string, bool) {
 			found = append(found, s[i:i+17])
 		}
 	}
-	if len(found) != 1 {
-		return "", false
-	}
-	return found[0], true
+	return onlyOne(found)
 }
 
 func person(birth, sex Value) Person {

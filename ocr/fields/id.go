@@ -77,10 +77,7 @@ func idWithout(s string, p Person, today ident.Date) (ident.IDNumber, bool) {
 			found = append(found, id)
 		}
 	}
-	if len(found) != 1 {
-		return ident.IDNumber{}, false
-	}
-	return found[0], true
+	return onlyOne(found)
 }
 
 func idValue(id ident.IDNumber, c float64, p Person, today ident.Date) Value {
@@ -119,10 +116,7 @@ func repairID(g glyphs, p Person, today ident.Date) (ident.IDNumber, bool) {
 		}
 		s[i] = orig
 	}
-	if len(found) != 1 {
-		return ident.IDNumber{}, false
-	}
-	return found[0], true
+	return onlyOne(found)
 }
 
 // agrees requires both birth date and sex to have been read and to match: a repair is only

@@ -257,3 +257,13 @@ func strayDropped(s string) []string {
 	}
 	return out
 }
+
+// onlyOne returns the single element of found, if there is exactly one: a repair is made only
+// when one candidate alone passes the check.
+func onlyOne[T any](found []T) (T, bool) {
+	if len(found) != 1 {
+		var zero T
+		return zero, false
+	}
+	return found[0], true
+}

@@ -67,8 +67,8 @@ func VIN(rd Reading) Value {
 		}
 		b[i] = orig
 	}
-	if len(found) == 1 {
-		return Value{Text: found[0], Conf: min(c, capVINRepair), Valid: true, Problem: "check digit repair"}
+	if v, ok := onlyOne(found); ok {
+		return Value{Text: v, Conf: min(c, capVINRepair), Valid: true, Problem: "check digit repair"}
 	}
 	return invalid(s, c, "fails validation: "+err.Error())
 }
@@ -82,10 +82,7 @@ func vinWithout(g glyphs) (string, bool) {
 			found = append(found, v)
 		}
 	}
-	if len(found) != 1 {
-		return "", false
-	}
-	return found[0], true
+	return onlyOne(found)
 }
 
 // plateSeparators are the dots and dashes printed or misread between province+letter and serial.
