@@ -115,13 +115,24 @@ func candidates(frame gocv.Mat) []quad {
 	}
 
 	// A faint border (a pale card on a pale background) breaks into pieces: smooth the
-	// texture away with a median, then close the gaps between the pieces.
-	gocv.MedianBlur(gray, &edges, 7)
-	gocv.Canny(edges, &edges, 20, 60)
+	// texture away with a median, then close the gaps between the pieces. A dark photo,
+	// stretched, is mostly noise: a wider median and higher thresholds leave only the border.
 	wide := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(15, 15))
 	defer wide.Close()
-	gocv.MorphologyEx(edges, &edges, gocv.MorphClose, wide)
-	cands = append(cands, quadsFrom(edges, minArea)...)
+	for _, m := range []struct {
+		size   int
+		lo, hi float32
+	}{{7, 20, 60}, {9, 50, 150}} {
+		gocv.MedianBlur(gray, &edges, m.size)
+		gocv.Canny(edges, &edges, m.lo, m.hi)
+		gocv.MorphologyEx(edges, &edges, gocv.MorphClose, wide)
+		cands = append(cands, quadsFrom(edges, minArea)...)
+		// Where the gaps are too wide to close, the pieces still lie on the card's outline:
+		// the hull of all of them is the card when the background has no edges of its own.
+		if q, ok := hullOfParts(edges, minArea); ok {
+			cands = append(cands, q)
+		}
+	}
 
 	bin := gocv.NewMat()
 	defer bin.Close()
@@ -266,6 +277,36 @@ func quadsFrom(bin gocv.Mat, minArea float64) []quad {
 		}
 	}
 	return out
+}
+
+// hullOfParts returns the four-cornered convex hull of all the parts of a binary image that
+// do not touch its edges (a textured background does), leaving out specks.
+func hullOfParts(bin gocv.Mat, minArea float64) (quad, bool) {
+	contours := gocv.FindContours(bin, gocv.RetrievalExternal, gocv.ChainApproxSimple)
+	defer contours.Close()
+	var pts []image.Point
+	for i := 0; i < contours.Size(); i++ {
+		c := contours.At(i)
+		r := gocv.BoundingRect(c)
+		if r.Min.X <= 1 || r.Min.Y <= 1 || r.Max.X >= bin.Cols()-1 || r.Max.Y >= bin.Rows()-1 {
+			continue
+		}
+		if r.Dx()*r.Dy() < bin.Cols()*bin.Rows()/2000 {
+			continue
+		}
+		pts = append(pts, c.ToPoints()...)
+	}
+	if len(pts) < 4 {
+		return quad{}, false
+	}
+	all := gocv.NewPointVectorFromPoints(pts)
+	defer all.Close()
+	corners := hullCorners(all)
+	if corners == nil {
+		return quad{}, false
+	}
+	q := orderQuad(corners)
+	return q, q.area() >= minArea
 }
 
 // hullCorners simplifies the convex hull of contour c to four points, or returns nil.

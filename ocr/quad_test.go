@@ -9,7 +9,8 @@ import (
 
 // TestFindCardCorners regenerates photos on which the card search once chose the wrong
 // outline — the whole 4:3 frame (within 10 % of a licence's aspect), a blob of textured
-// background, a card too dark to stand out — and checks that every corner is now found within
+// background, a card too dark to stand out, a pale card whose border shows only in pieces, a
+// dark photo's stretched noise — and checks that every corner is now found within
 // 2 % of the card's diagonal.
 func TestFindCardCorners(t *testing.T) {
 	cases := []struct {
@@ -26,6 +27,8 @@ func TestFindCardCorners(t *testing.T) {
 		{"id_card_front", "low_light", 17872677682906846457, 92},
 		{"driving_licence", "blur", 11846073707709830819, 89},
 		{"id_card_back", "perspective", 7140822925723781266, 91},
+		{"vehicle_licence", "perspective", 6118471349576588524, 86},
+		{"vehicle_licence", "low_light", 17120955393477483517, 92},
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
