@@ -113,24 +113,34 @@ func (d *dual) rereadDigits(ctx context.Context, img *image.Gray, line []arbChar
 			out = append(out, chars...)
 			continue
 		}
-		was := ""
-		for _, c := range chars {
-			was += string(c.r)
-		}
-		for k, g := range got {
-			c := arbChar{r: g, verdict: disputed, tess: g, box: box, conf: min(rd.Conf[k], doubtConf)}
-			switch {
-			case got == was:
-				c.verdict, c.conf, c.glyph = chars[k].verdict, max(chars[k].conf, rd.Conf[k]), chars[k].glyph
-			case len(got) == len(was) && chars[k].verdict == agreed:
-				// The glyph recogniser and chi_sim read this digit alike: two reads against
-				// one, and the digit read does not know the count is right either.
-				c = chars[k]
-			}
-			out = append(out, c)
-		}
+		out = append(out, splice(chars, got, rd.Conf, box)...)
 	}
 	return append(out, line[last:]...), nil
+}
+
+// splice returns the characters of a number read again as digits (got, one confidence each,
+// all in box) in place of chars, the number as arbitration read it. chars may hold ideographs
+// where digits ran together (四 for 19), so they are counted in characters, not bytes.
+func splice(chars []arbChar, got string, conf []float64, box image.Rectangle) []arbChar {
+	was := ""
+	for _, c := range chars {
+		was += string(c.r)
+	}
+	out := make([]arbChar, 0, len(got))
+	// got is whitelisted digits: byte k is digit k.
+	for k, g := range got {
+		c := arbChar{r: g, verdict: disputed, tess: g, box: box, conf: min(conf[k], doubtConf)}
+		switch {
+		case got == was:
+			c.verdict, c.conf, c.glyph = chars[k].verdict, max(chars[k].conf, conf[k]), chars[k].glyph
+		case len(got) == len(chars) && chars[k].verdict == agreed:
+			// The glyph recogniser and chi_sim read this digit alike: two reads against
+			// one, and the digit read does not know the count is right either.
+			c = chars[k]
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // onWhite copies g onto a white page with a border, as stretch does for whole regions: the

@@ -63,3 +63,42 @@ func TestBlankCol(t *testing.T) {
 		t.Errorf("leftwards from ink: %d, want 2", x)
 	}
 }
+
+// TestSplice: a number re-read as digits replaces the arbitrated characters one for one when
+// it keeps their count; where arbitration took two digits for one ideograph (四 for 19), the
+// re-read is longer than the characters it replaces and stays doubtful throughout.
+func TestSplice(t *testing.T) {
+	box := image.Rect(0, 0, 60, 30)
+	ch := func(r rune, v verdict) arbChar { return arbChar{r: r, conf: 0.97, glyph: 0.97, verdict: v, box: box} }
+	cases := []struct {
+		name  string
+		chars []arbChar
+		got   string
+		want  string
+		sure  []bool // conf above doubtConf
+	}{
+		{"same reading keeps the better confidence", []arbChar{ch('1', disputed), ch('7', agreed)}, "17", "17", []bool{true, true}},
+		{"agreed digit stands against the re-read", []arbChar{ch('1', agreed), ch('3', disputed)}, "18", "18", []bool{true, false}},
+		{"ideograph for two digits", []arbChar{ch('四', glyphUnsure), ch('7', agreed), ch('7', agreed)}, "1977", "1977", []bool{false, false, false, false}},
+		{"merged cell, as many bytes as the re-read", []arbChar{ch('四', glyphUnsure), ch('7', agreed), ch('7', agreed), ch('0', agreed)}, "197701", "197701", []bool{false, false, false, false, false, false}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			conf := make([]float64, len(c.got))
+			for i := range conf {
+				conf[i] = 0.95
+			}
+			out := splice(c.chars, c.got, conf, box)
+			s := ""
+			for i, o := range out {
+				s += string(o.r)
+				if sure := o.conf > doubtConf; i < len(c.sure) && sure != c.sure[i] {
+					t.Errorf("digit %d (%c): confidence %.2f, want above %.2f: %v", i, o.r, o.conf, doubtConf, c.sure[i])
+				}
+			}
+			if s != c.want {
+				t.Errorf("spliced %q, want %q", s, c.want)
+			}
+		})
+	}
+}
