@@ -151,3 +151,18 @@ func (c *bgr) sharpen() {
 	gocv.AddWeighted(m, 1.8, soft, -0.8, 0, &out)
 	c.pix = out.ToBytes()
 }
+
+// denoise removes the sensor noise of a dark photo, which the ink threshold of a crop would
+// otherwise take for ink scattered over the paper. A 3×3 median: a 5×5 one loses strokes (dark
+// photos read 94 % → 91 % of fields), and a well-lit photo loses more than it gains from any.
+func (c *bgr) denoise() {
+	m, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)
+	if err != nil {
+		return
+	}
+	defer m.Close()
+	out := gocv.NewMat()
+	defer out.Close()
+	gocv.MedianBlur(m, &out, 3)
+	c.pix = out.ToBytes()
+}

@@ -164,8 +164,10 @@ func pickQuad(cands []quad, supportOf func(quad) float64) (quad, bool) {
 		if s > bestScore {
 			best, bestScore = q, s
 		}
-		if s > bestSupportedScore && supportOf(q) >= minSupport {
-			bestSupported, bestSupportedScore = q, s
+		// Among supported outlines, one that runs partly through background (a hull that
+		// took in a speck beside the card) loses to one that follows the border all round.
+		if sup := supportOf(q); sup >= minSupport && s*sup > bestSupportedScore {
+			bestSupported, bestSupportedScore = q, s*sup
 		}
 	}
 	if bestSupportedScore > 0 {

@@ -144,9 +144,12 @@ func (r *Reader) rectify(img []byte, kind kiosk.DocKind) (*card, flagSet, error)
 	c := &card{bgr: warp(m, f.q, w, h), kind: kind}
 	r.classify(c, family, flags)
 	canvasFlags(c, flags)
-	// A blurred photo's strokes are sharpened before reading; a dark one's blur is mostly
-	// sensor noise, which sharpening would make into ink.
-	if flags.has(kiosk.FlagBlurred) && !flags.has(kiosk.FlagTooDark) {
+	// A dark photo is mostly sensor noise, which is taken out; a blurred one's strokes are
+	// sharpened (sharpening a dark one would make its noise into ink).
+	switch {
+	case flags.has(kiosk.FlagTooDark):
+		c.denoise()
+	case flags.has(kiosk.FlagBlurred):
 		c.sharpen()
 	}
 	return c, flags, nil
