@@ -3,7 +3,6 @@ package fields
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 )
@@ -94,7 +93,7 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 	out := map[string]Value{
 		"plate_number":  PlateBoth(r.first("plate_number"), r.second("plate_number")),
 		"vehicle_type":  VehicleType(r.first("vehicle_type")),
-		"owner":         Name(r.first("owner")),
+		"owner":         Owner(r.first("owner")),
 		"address":       Address(r.first("address")),
 		"use_nature":    UseNature(r.first("use_nature")),
 		"brand_model":   Text(r.first("brand_model"), "品牌型号"),
@@ -102,16 +101,6 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 		"engine_number": EngineNumber(r.first("engine_number")),
 		"register_date": Date(r.first("register_date"), today),
 		"issue_date":    Date(r.first("issue_date"), today),
-	}
-	// An owner may be a company, whose name has digits or brackets: only keep what the text
-	// itself says, not the personal-name checks.
-	if o := out["owner"]; o.Problem == "character not in a name" || o.Problem == "implausible length" {
-		out["owner"] = Text(r.first("owner"), "所有人")
-		// No owner, person or company, is named by one character: that is the end of the
-		// label 所有人 with the name lost.
-		if o := out["owner"]; utf8.RuneCountInString(o.Text) < 2 {
-			out["owner"] = invalid(o.Text, o.Conf, "implausible length")
-		}
 	}
 	rowsSwapped(out, r)
 	checkOrder(out, "register_date", "issue_date")

@@ -416,3 +416,24 @@ func TestNameStrayNotSettled(t *testing.T) {
 		t.Errorf("3陆一飞 → %+v, want 陆一飞 below 0.80", got)
 	}
 }
+
+// TestOwnerLabelEnd: the end of the label 所有人 read with a value set close to it is left out,
+// and the owner is not settled; an owner that is only 人 and one more character keeps both.
+func TestOwnerLabelEnd(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		settled  bool
+	}{
+		{"人梁文", "梁文", false},
+		{"人宁波大众物流有限公司", "宁波大众物流有限公司", false},
+		{"梁文", "梁文", true},
+		{"宁波人和物流有限公司", "宁波人和物流有限公司", true},
+	} {
+		in := rd(tt.in, 0.98)
+		in.Arbitrated = true
+		got := Owner(in)
+		if got.Text != tt.want || (got.Conf >= 0.8) != tt.settled {
+			t.Errorf("owner %q → %+v, want %q settled=%v", tt.in, got, tt.want, tt.settled)
+		}
+	}
+}

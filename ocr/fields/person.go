@@ -182,6 +182,35 @@ func Text(rd Reading, labels ...string) Value {
 	return Value{Text: s, Conf: min(g.conf(), freeCap(rd))}
 }
 
+// Owner normalises the owner of a vehicle: a person or a company.
+func Owner(rd Reading) Value {
+	// The label 所有人 is printed close to the value, and its last character is read with it
+	// when the two run together (人梁文). No surname is 人 and hardly a company starts with it:
+	// it is left out, and the owner is not settled.
+	cut := false
+	if rs := []rune(rd.Text); len(rs) >= 3 && rs[0] == '人' && isHan(rs[1]) {
+		rd.Text, cut = string(rs[1:]), true
+		if len(rd.Conf) == len(rs) {
+			rd.Conf = rd.Conf[1:]
+		}
+	}
+	v := Name(rd)
+	// A company's name may have digits or brackets: only keep what the text itself says, not
+	// the personal-name checks.
+	if v.Problem == "character not in a name" || v.Problem == "implausible length" {
+		v = Text(rd, "所有人")
+		// No owner, person or company, is named by one character: that is the end of the
+		// label 所有人 with the name lost.
+		if utf8.RuneCountInString(v.Text) < 2 {
+			v = invalid(v.Text, v.Conf, "implausible length")
+		}
+	}
+	if cut {
+		v.Conf = min(v.Conf, capSnapped)
+	}
+	return v
+}
+
 // useNatures are the printed values of 使用性质 (CARDS.md §2.4).
 var useNatures = []string{"非营运", "营运", "货运", "公路客运", "旅游客运", "出租客运", "租赁", "危化品运输",
 	"教练", "营转非", "出租转非", "警用", "消防", "救护", "工程救险", "幼儿校车", "小学生校车", "中小学生校车",
