@@ -231,6 +231,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// alone: the VIN row is below the engine row there.
 		{kiosk.KindVehicleLicence, "rotate180", 10274797182364047343, 89, "vin"},
 		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "use_nature"},
+		// There the model runs into the next label (EX8使用性质): its last character stays.
+		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "brand_model"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 10615017977611072590, 34, "brand_model"},
 		// A one-character value printed right after its label (性别男), once lost with it.
 		{kiosk.KindDrivingLicence, "perspective", 5570653086711626407, 88, "sex"},
 		// Blurred photos, read after an unsharp mask.
