@@ -350,3 +350,14 @@ func TestTwins(t *testing.T) {
 		}
 	}
 }
+
+// TestFaintStrokesJoin reads a line cut from a photographed vehicle licence whose serif 口 has
+// horizontal strokes too thin and light for the ink mask: its two sides, a blank gap apart
+// there, must still form one character rather than join 溪 and 镇 (once read 瀱麒).
+func TestFaintStrokesJoin(t *testing.T) {
+	r := mustDefault(t)
+	l := r.ReadLine(mustReadPNG(t, filepath.Join("testdata", "faint-strokes.png")))
+	if !strings.Contains(l.Text, "溪口镇") {
+		t.Errorf("read %q, want it to hold 溪口镇", l.Text)
+	}
+}

@@ -42,6 +42,7 @@ func (r *Recognizer) ReadLine(img image.Image) Line {
 	}
 	bh := float64(band.Height())
 	atoms := findAtoms(ink, band)
+	bridged := bridgedGaps(ink, band)
 	n := len(atoms)
 	if n == 0 {
 		return Line{}
@@ -97,7 +98,7 @@ func (r *Recognizer) ReadLine(img image.Image) Line {
 		for j := i + 2; j <= n && j-i <= maxMerge; j++ {
 			allDigits = allDigits && digit[j-1]
 			w := float64(atoms[j-1].x1 - atoms[i].x0)
-			if w > maxWidthBand*bh || float64(atoms[j-1].x0-atoms[j-2].x1) > maxGapBand*bh {
+			if w > maxWidthBand*bh || !bridged(atoms[j-2].x1, atoms[j-1].x0) && float64(atoms[j-1].x0-atoms[j-2].x1) > maxGapBand*bh {
 				break
 			}
 			if allDigits {
@@ -142,6 +143,29 @@ func (r *Recognizer) ReadLine(img image.Image) Line {
 		sb.WriteRune(c.Rune)
 	}
 	return Line{Text: sb.String(), Chars: chars}
+}
+
+// faintInk is the coverage of a stroke too thin or light to be in the ink mask, which still
+// joins the parts of one character: the sides of 口 in a light serif font.
+const faintInk = 0.2
+
+// bridgedGaps returns a function telling whether every column of the gap [a, b) between two
+// atoms holds faint ink: a stroke crosses it, and the atoms may be one character however
+// wide the gap. The blurred edges of two separate characters reach into a gap from both
+// sides but leave its middle blank.
+func bridgedGaps(ink *feat.Ink, band feat.Band) func(a, b int) bool {
+	blank := make([]int, ink.W+1) // blank[x]: columns in [0, x) without even faint ink
+	for x := 0; x < ink.W; x++ {
+		empty := 1
+		for y := band.Top; y < band.Bottom; y++ {
+			if ink.V[y*ink.W+x] >= faintInk {
+				empty = 0
+				break
+			}
+		}
+		blank[x+1] = blank[x] + empty
+	}
+	return func(a, b int) bool { return blank[b] == blank[a] }
 }
 
 // segmentCost scores one candidate segment for the path search: the
