@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"math"
 	"strconv"
 	"strings"
 
@@ -120,9 +119,36 @@ func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request)
 		return fields.Reading{}, err
 	}
 	if !req.block {
-		offLine(boxes)
+		boxes = dropOffLineEnds(boxes, offLine(boxes))
 	}
 	return symbolsReading(boxes), nil
+}
+
+// trimmedConf bounds the characters of a one-line read next to where off-line symbols were
+// dropped: the value may have lost a character with them, so it must not look settled.
+const trimmedConf = 0.75
+
+// dropOffLineEnds drops the symbols at either end of a one-line read that are off its line
+// (off[i]): a label run into the value (发动机号码2DB…, its 码 read as 73) rather than part of
+// it. Symbols off the line between others stay, at the confidence offLine gave them.
+func dropOffLineEnds(boxes []gosseract.BoundingBox, off []bool) []gosseract.BoundingBox {
+	blank := func(i int) bool { return strings.TrimSpace(boxes[i].Word) == "" }
+	a, b := 0, len(boxes)
+	for a < b && (blank(a) || off[a]) {
+		a++
+	}
+	for b > a && (blank(b-1) || off[b-1]) {
+		b--
+	}
+	if a == b {
+		return boxes
+	}
+	for _, i := range []int{a, b - 1} {
+		if i > 0 && off[i-1] || i < len(boxes)-1 && off[i+1] {
+			boxes[i].Confidence = min(boxes[i].Confidence, 100*trimmedConf)
+		}
+	}
+	return boxes[a:b]
 }
 
 // offLineConf bounds a letter or digit that does not sit on the line the others share.
@@ -132,10 +158,13 @@ const offLineConf = 0.5
 // line the others share: a value is printed in one size on one baseline, so capitals and
 // digits have one height and one centre. A symbol much shorter or taller, or centred well
 // above or below, is something else read as a character: a label's Chinese over English
-// lines caught in the crop, a stroke of the neighbouring row, a seal's edge.
-func offLine(boxes []gosseract.BoundingBox) {
+// lines caught in the crop, a stroke of the neighbouring row, a seal's edge. It reports which
+// symbols stand taller or higher than the line, as a label's Chinese row does beside a value
+// (shorter ones may be the value's own, where the crop caught a line above with the rest).
+func offLine(boxes []gosseract.BoundingBox) []bool {
+	off := make([]bool, len(boxes))
 	var idx []int
-	var hs, cys []float64
+	var hs, cxs, cys []float64
 	for i, b := range boxes {
 		w := []rune(strings.TrimSpace(b.Word))
 		if len(w) != 1 || !(w[0] >= '0' && w[0] <= '9' || w[0] >= 'A' && w[0] <= 'Z') {
@@ -143,17 +172,40 @@ func offLine(boxes []gosseract.BoundingBox) {
 		}
 		idx = append(idx, i)
 		hs = append(hs, float64(b.Box.Dy()))
+		cxs = append(cxs, float64(b.Box.Min.X+b.Box.Max.X)/2)
 		cys = append(cys, float64(b.Box.Min.Y+b.Box.Max.Y)/2)
 	}
 	if len(idx) < 4 {
-		return
+		return off
 	}
-	h, cy := median(hs), median(cys)
-	for k, i := range idx {
-		if hs[k] < 0.7*h || hs[k] > 1.4*h || math.Abs(cys[k]-cy) > 0.25*h {
-			boxes[i].Confidence = min(boxes[i].Confidence, 100*offLineConf)
+	// The line may slope (a card turned a little, or photographed at an angle): centres are
+	// compared with a line through them, its slope the median of the pairwise slopes, which
+	// the few symbols off it cannot pull.
+	var slopes []float64
+	for a := range cxs {
+		for b := a + 1; b < len(cxs); b++ {
+			if dx := cxs[b] - cxs[a]; dx != 0 {
+				slopes = append(slopes, (cys[b]-cys[a])/dx)
+			}
 		}
 	}
+	slope := 0.0
+	if len(slopes) > 0 {
+		slope = median(slopes)
+	}
+	level := make([]float64, len(cys))
+	for k := range cys {
+		level[k] = cys[k] - slope*cxs[k]
+	}
+	h, c0 := median(hs), median(level)
+	for k, i := range idx {
+		high := hs[k] > 1.4*h || c0-level[k] > 0.25*h
+		if high || hs[k] < 0.7*h || level[k]-c0 > 0.25*h {
+			boxes[i].Confidence = min(boxes[i].Confidence, 100*offLineConf)
+			off[i] = high
+		}
+	}
+	return off
 }
 
 // symbols reads img and returns Tesseract's symbols with their boxes in img's coordinates.
