@@ -6,6 +6,7 @@ import (
 	"image"
 	"log/slog"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
@@ -165,11 +166,11 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 	}
 	regions := regionsFor(c, g)
 	for i, rg := range regions {
-		g := crop(c.bgr, rg)
-		if g == nil {
+		img := crop(c.bgr, rg)
+		if img == nil {
 			continue
 		}
-		reading, err := r.text.recognize(ctx, g, rg.req)
+		reading, err := r.text.recognize(ctx, img, rg.req)
 		if err != nil {
 			return nil, err
 		}
@@ -177,17 +178,22 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 		if rg.key == "classes" && !fields.Classes(reading).Valid {
 			// Under blur the 1 after a class letter (C1, A1) merges into the letter; at twice
 			// the size the model separates them, as for house numbers.
-			again, err := r.text.recognize(ctx, double(g), rg.req)
+			again, err := r.text.recognize(ctx, double(img), rg.req)
 			if err != nil {
 				return nil, err
 			}
 			rd[rg.key] = append(rd[rg.key], again)
+			// Tesseract also reads a short line short (C1 as C, even when clean); the glyph
+			// recogniser, cutting at blank columns, does not.
+			if g != nil && !fields.Classes(again).Valid {
+				rd[rg.key] = append(rd[rg.key], glyphLatin(g, img, rg.req.whitelist))
+			}
 		}
 		// A second validity region (the older driving licence's term) supplies the end.
 		last := i == len(regions)-1 || regions[i+1].key != rg.key
 		if rg.key == "validity" && rg.req.script == scriptLatin && last && !twoDates(reading) {
 			// 长期 is Chinese: read the line again with the Chinese model for its end.
-			again, err := r.text.recognize(ctx, g, han)
+			again, err := r.text.recognize(ctx, img, han)
 			if err != nil {
 				return nil, err
 			}
@@ -206,6 +212,21 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 		return fields.VehicleLicence(rd, today), nil
 	}
 	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
+}
+
+// glyphLatin reads a line of Latin letters and digits with the glyph recogniser, keeping
+// the characters of the whitelist wl: the end of a label caught in the crop (型 of 准驾车型) is
+// left out. Its confidences are the recogniser's, not checked against a second reading.
+func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string) fields.Reading {
+	var b strings.Builder
+	var conf []float64
+	for _, ch := range g.ReadLine(img).Chars {
+		if strings.ContainsRune(wl, ch.Rune) {
+			b.WriteRune(ch.Rune)
+			conf = append(conf, ch.Confidence)
+		}
+	}
+	return fields.Reading{Text: b.String(), Conf: conf}
 }
 
 func twoDates(rd fields.Reading) bool {

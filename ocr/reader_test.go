@@ -236,6 +236,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "jpeg_low", 10615017977611072590, 34, "brand_model"},
 		// A one-character value printed right after its label (性别男), once lost with it.
 		{kiosk.KindDrivingLicence, "perspective", 5570653086711626407, 88, "sex"},
+		// A clean C1 that Tesseract reads as C, even at twice the size.
+		{kiosk.KindDrivingLicence, "perspective", 12364431950545790927, 88, "classes"},
 		// Blurred photos, read after an unsharp mask.
 		{kiosk.KindDrivingLicence, "blur", 4524305472606058097, 88, "valid_from"},
 		{kiosk.KindIDCardFront, "blur", 5149485101563041365, 87, "address"},
