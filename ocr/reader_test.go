@@ -231,6 +231,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// alone: the VIN row is below the engine row there.
 		{kiosk.KindVehicleLicence, "rotate180", 10274797182364047343, 89, "vin"},
 		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "use_nature"},
+		// An older vehicle licence whose blurred label reads as neither text: its long brand
+		// and model where the current printing has blank paper tell the printing.
+		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "use_nature"},
+		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "engine_number"},
 		// There the model runs into the next label (EX8使用性质): its last character stays.
 		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 10615017977611072590, 34, "brand_model"},
