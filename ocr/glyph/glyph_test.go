@@ -361,3 +361,13 @@ func TestFaintStrokesJoin(t *testing.T) {
 		t.Errorf("read %q, want it to hold 溪口镇", l.Text)
 	}
 }
+
+// TestThinHorizontals reads a name cut from a photographed driving licence whose serif 王 has
+// horizontals a pixel thin and light: without them the character's box lost its left part
+// and it read as E, and the name lost its surname.
+func TestThinHorizontals(t *testing.T) {
+	r := mustDefault(t)
+	if l := r.ReadLine(mustReadPNG(t, filepath.Join("testdata", "thin-horizontals.png"))); l.Text != "王睿瑞" {
+		t.Errorf("read %q, want 王睿瑞", l.Text)
+	}
+}
