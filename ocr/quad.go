@@ -161,12 +161,15 @@ func pickQuad(cands []quad, supportOf func(quad) float64) (quad, bool) {
 			continue
 		}
 		s := q.area() * (1 - 2*e)
-		if s > bestScore {
-			best, bestScore = q, s
+		sup := supportOf(q)
+		// Where no outline has support (a dark photo), the one with the most still wins
+		// over a slightly larger one with next to none.
+		if u := s * (0.5 + sup); u > bestScore {
+			best, bestScore = q, u
 		}
 		// Among supported outlines, one that runs partly through background (a hull that
 		// took in a speck beside the card) loses to one that follows the border all round.
-		if sup := supportOf(q); sup >= minSupport && s*sup > bestSupportedScore {
+		if sup >= minSupport && s*sup > bestSupportedScore {
 			bestSupported, bestSupportedScore = q, s*sup
 		}
 	}
