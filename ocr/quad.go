@@ -217,18 +217,24 @@ func (b borderContrast) of(q quad) float64 {
 			t := (float64(k) + 0.5) / perSide
 			x, y := a.X+t*(e.X-a.X), a.Y+t*(e.Y-a.Y)
 			n++
-			in, okIn := b.at(x-offset*nx, y-offset*ny)
-			out, okOut := b.at(x+offset*nx, y+offset*ny)
-			if !okIn || !okOut {
-				continue
-			}
-			d := 0
-			for c := range 3 {
-				d += abs(int(in[c]) - int(out[c]))
-			}
-			// Absolute contrast, or relative in a dark photo.
-			if d >= minDiff || 8*d >= sum3(in)+sum3(out) {
-				hit++
+			// An outline a few pixels inside the card (a dark photo's faint border, found
+			// after dilation) has card on both sides at the first offset: twice as far out
+			// is tried too.
+			for _, o := range []float64{offset, 2 * offset} {
+				in, okIn := b.at(x-o*nx, y-o*ny)
+				out, okOut := b.at(x+o*nx, y+o*ny)
+				if !okIn || !okOut {
+					break
+				}
+				d := 0
+				for c := range 3 {
+					d += abs(int(in[c]) - int(out[c]))
+				}
+				// Absolute contrast, or relative in a dark photo.
+				if d >= minDiff || 8*d >= sum3(in)+sum3(out) {
+					hit++
+					break
+				}
 			}
 		}
 	}

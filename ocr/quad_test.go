@@ -33,6 +33,10 @@ func TestFindCardCorners(t *testing.T) {
 		{"vehicle_licence", "low_light", 14646961580200158270, 92},
 		// No outline has support in this dark photo; a larger one with next to none won.
 		{"id_card_back", "low_light", 13696364853882551903, 88},
+		// Outlines found a few pixels inside a dim card had card on both sides of them at
+		// the first sampling offset.
+		{"id_card_front", "low_light", 3343229275687856774, 87},
+		{"id_card_front", "perspective", 10131174820562838088, 92},
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
