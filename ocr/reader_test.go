@@ -240,6 +240,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "jpeg_low", 10615017977611072590, 34, "brand_model"},
 		// A one-character value printed right after its label (性别男), once lost with it.
 		{kiosk.KindDrivingLicence, "perspective", 5570653086711626407, 88, "sex"},
+		// The older driving licence's term 长期, which chi_sim alone read as 发期.
+		{kiosk.KindDrivingLicence, "perspective", 8821541930510353729, 90, "valid_until"},
 		// A clean C1 that Tesseract reads as C, even at twice the size.
 		{kiosk.KindDrivingLicence, "perspective", 12364431950545790927, 88, "classes"},
 		// Blurred photos, read after an unsharp mask.

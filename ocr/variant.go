@@ -67,10 +67,11 @@ var variants = map[kiosk.DocKind]variant{
 		region{"register_date", 0.435, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},
 	), &olderInk{0.29, 0.38, 0.52, 0.60}},
 	// The older 驾驶证 prints 有效起始日期 and the date, then 有效期限 and a term (6年, 10年,
-	// 长期) on the same bottom row.
+	// 长期) on the same bottom row. The term is read by both recognisers: chi_sim alone takes
+	// a blurred 长 for 发.
 	kiosk.KindDrivingLicence: {0.035, 0.84, 0.25, 0.905, "有效期限", "有效起始日期", changedFrom(kiosk.KindDrivingLicence,
 		region{"validity", 0.22, 0.85, 0.44, 0.95, latin(wlDate), 1, 0},
-		region{"validity", 0.58, 0.85, 0.72, 0.95, han, 1, 0},
+		region{"validity", 0.58, 0.85, 0.72, 0.95, free, 1, 0},
 	), nil},
 }
 
