@@ -6,6 +6,7 @@ import (
 	"image"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -78,7 +79,15 @@ func (r *Reader) Close() error {
 // kiosk.KindAuto. It returns EUNREADABLE for bytes that are not a decodable image or exceed the
 // pixel limit, EUNAVAILABLE when ctx ends while waiting for a Tesseract client, and otherwise a
 // Document: a poor photo comes back with quality flags and low confidences, not an error.
-func (r *Reader) Read(ctx context.Context, img []byte, kind kiosk.DocKind) (kiosk.Document, error) {
+func (r *Reader) Read(ctx context.Context, img []byte, kind kiosk.DocKind) (_ kiosk.Document, err error) {
+	// A bug met reading one photo fails that read, not the process: the command line reads
+	// many files in one run, and a worker serves many reads.
+	defer func() {
+		if p := recover(); p != nil {
+			r.logger.Error("read failed on a bug", "panic", p, "stack", string(debug.Stack()))
+			err = kiosk.Errorf(kiosk.EINTERNAL, "证件识别出错，请重试或联系工作人员。")
+		}
+	}()
 	if kind != kiosk.KindAuto && !kind.Valid() {
 		return kiosk.Document{}, kiosk.Errorf(kiosk.EUNSUPPORTED, "不支持的证件类型。")
 	}

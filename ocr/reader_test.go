@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"image"
 	"image/png"
+	"log/slog"
 	"os"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/otiai10/gosseract/v2"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
 )
 
 // testNow is the reference day of cardgen's records: every generated date but a validity end
@@ -262,5 +264,27 @@ func TestReadFieldRegressions(t *testing.T) {
 		if got, want := doc.Fields[c.key], truth.Fields[c.key]; got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, doc.Confidence[c.key], want)
 		}
+	}
+}
+
+// panicking is a recognizer with a bug.
+type panicking struct{}
+
+func (panicking) recognize(context.Context, *image.Gray, request) (fields.Reading, error) {
+	panic("a bug in a recogniser")
+}
+
+// TestReadBugFailsTheRead: a bug met while reading one photo fails that read with EINTERNAL
+// and a message for the citizen; the process, and the reader's shared clients, carry on.
+func TestReadBugFailsTheRead(t *testing.T) {
+	base := mustReader(t)
+	buggy := &Reader{cfg: base.cfg, logger: slog.New(slog.DiscardHandler), tess: base.tess, text: panicking{}}
+	img, _ := mustGenerate(t, kiosk.KindIDCardFront, "clean", 7497681710211788322, 92)
+	_, err := buggy.Read(context.Background(), img, kiosk.KindIDCardFront)
+	if kiosk.ErrorCode(err) != kiosk.EINTERNAL {
+		t.Fatalf("read with a bug: %v, want %s", err, kiosk.EINTERNAL)
+	}
+	if _, err := base.Read(context.Background(), img, kiosk.KindIDCardFront); err != nil {
+		t.Fatalf("next read: %v", err)
 	}
 }
