@@ -123,20 +123,63 @@ func (d *dual) read(ctx context.Context, img *image.Gray, req request) ([]arbCha
 	return out, nil
 }
 
-// arbitrate merges one line read by both recognisers. Tesseract's symbols are matched to the
-// glyph characters whose box holds their centre; a symbol inside no glyph box is kept as
-// tessOnly, for measurement, and left out of the text by recognize.
+// arbitrate merges one line read by both recognisers. Symbols both read alike are paired first,
+// in order (see anchors). A symbol between two pairs goes to the glyph character between them
+// in the same place of order when both recognisers saw as many there, else to the one whose
+// box holds its centre; a symbol that fits none is kept as tessOnly, for measurement, and left
+// out of the text by recognize.
 func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	matched := make([][]gosseract.BoundingBox, len(gs))
 	var loose []gosseract.BoundingBox
-	for _, t := range ts {
-		cx := (t.Box.Min.X + t.Box.Max.X) / 2
-		i := slices.IndexFunc(gs, func(g glyph.Char) bool { return cx >= g.Box.Min.X && cx < g.Box.Max.X })
-		if i < 0 {
-			loose = append(loose, t)
+	anc := anchors(gs, ts)
+	paired := make([]bool, len(gs))
+	for _, i := range anc {
+		if i >= 0 {
+			paired[i] = true
+		}
+	}
+	for j := 0; j < len(ts); {
+		if i := anc[j]; i >= 0 {
+			matched[i] = append(matched[i], ts[j])
+			j++
 			continue
 		}
-		matched[i] = append(matched[i], t)
+		// The run of unpaired symbols [j, k) and the glyph characters between the pairs
+		// around it.
+		k := j
+		for k < len(ts) && anc[k] < 0 {
+			k++
+		}
+		lo, hi := -1, len(gs)
+		if j > 0 {
+			lo = anc[j-1]
+		}
+		if k < len(ts) {
+			hi = anc[k]
+		}
+		var unpaired []int
+		for i := lo + 1; i < hi; i++ {
+			if !paired[i] {
+				unpaired = append(unpaired, i)
+			}
+		}
+		for n, t := range ts[j:k] {
+			i := -1
+			if len(unpaired) == k-j {
+				i = unpaired[n]
+			} else {
+				cx := (t.Box.Min.X + t.Box.Max.X) / 2
+				if f := slices.IndexFunc(unpaired, func(i int) bool { return cx >= gs[i].Box.Min.X && cx < gs[i].Box.Max.X }); f >= 0 {
+					i = unpaired[f]
+				}
+			}
+			if i < 0 {
+				loose = append(loose, t)
+				continue
+			}
+			matched[i] = append(matched[i], t)
+		}
+		j = k
 	}
 	var out []arbChar
 	emitLoose := func(before int) {
@@ -151,6 +194,53 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	}
 	emitLoose(int(^uint(0) >> 1))
 	return trimStrays(out)
+}
+
+// anchors pairs Tesseract's symbols with glyph characters that read alike, in order: the
+// longest such sequence, each pair no further apart than a character and a half. It returns,
+// for each symbol, the index of its glyph character or -1. Tesseract's symbol boxes on a line
+// of Chinese and Latin drift by up to half a character from the ink, so placing every symbol
+// by its box alone pairs it with its character's neighbour (宝马牌BMW read BBMW).
+func anchors(gs []glyph.Char, ts []gosseract.BoundingBox) []int {
+	n, m := len(gs), len(ts)
+	h := 0
+	for _, g := range gs {
+		h = max(h, g.Box.Dy())
+	}
+	near := func(i, j int) bool {
+		w := []rune(strings.TrimSpace(ts[j].Word))
+		d := (gs[i].Box.Min.X + gs[i].Box.Max.X - ts[j].Box.Min.X - ts[j].Box.Max.X) / 2
+		return len(w) == 1 && sameChar(w[0], gs[i].Rune) && 2*abs(d) <= 3*h
+	}
+	// best[i][j]: the most pairs among gs[i:] and ts[j:].
+	best := make([][]int, n+1)
+	for i := range best {
+		best[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			best[i][j] = max(best[i+1][j], best[i][j+1])
+			if near(i, j) {
+				best[i][j] = max(best[i][j], 1+best[i+1][j+1])
+			}
+		}
+	}
+	out := make([]int, m)
+	for j := range out {
+		out[j] = -1
+	}
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case near(i, j) && best[i][j] == 1+best[i+1][j+1]:
+			out[j] = i
+			i, j = i+1, j+1
+		case best[i+1][j] >= best[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
 }
 
 // trimStrays drops characters at either end of a line that stand apart from the text by more

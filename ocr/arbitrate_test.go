@@ -48,6 +48,10 @@ func TestArbitrate(t *testing.T) {
 		{"dropped by glyph", []glyph.Char{gch('王', 0, 30, 0.99), gch('芳', 70, 100, 0.99)},
 			[]gosseract.BoundingBox{sym("王", 2, 28, 90), sym("小", 37, 62, 90), sym("芳", 72, 98, 90)},
 			"王小芳", nil, []verdict{agreed, tessOnly, agreed}},
+		// Tesseract's boxes drift right of the ink: B's box centre lies in M's glyph box.
+		{"drifted boxes", []glyph.Char{gch('牌', 0, 35, 0.99), gch('B', 40, 62, 0.99), gch('M', 66, 99, 0.99)},
+			[]gosseract.BoundingBox{sym("牌", 23, 57, 90), sym("B", 56, 80, 90), sym("M", 67, 100, 90)},
+			"牌BM", nil, []verdict{agreed, agreed, agreed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
