@@ -2,6 +2,7 @@ package fields
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
@@ -181,37 +182,42 @@ func term(g glyphs, runs []glyphs, skip int) (years int, c float64, ok bool) {
 // CheckIDTerm lowers both ends of an ID card's validity when the end is not the start plus
 // one of the terms of CARDS.md §3.5 (5, 10 or 20 years, or 长期): a mismatch means one of them
 // was misread, or the card is not genuine; either way the values need a human.
-func CheckIDTerm(v *Validity) {
-	if !v.From.Valid || !v.Until.Valid || v.Until.Text == Forever {
-		return
-	}
-	from, err := ident.ParseDate(v.From.Text)
-	if err != nil {
-		return
-	}
-	for _, n := range []int{5, 10, 20} {
-		if from.AddYears(n).String() == v.Until.Text {
-			return
-		}
-	}
-	v.From = invalid(v.From.Text, v.From.Conf, "term is not 5, 10 or 20 years")
-	v.Until = invalid(v.Until.Text, v.Until.Conf, "term is not 5, 10 or 20 years")
-}
+func CheckIDTerm(v *Validity) { checkTerm(v, 5, 10, 20) }
 
 // CheckDrivingTerm does the same for a driving licence: 6 years, 10 years or 长期.
-func CheckDrivingTerm(v *Validity) {
-	if !v.From.Valid || !v.Until.Valid || v.Until.Text == Forever {
+func CheckDrivingTerm(v *Validity) { checkTerm(v, 6, 10) }
+
+func checkTerm(v *Validity, terms ...int) {
+	// One end misread: the other cannot be checked against a term, and a blurred line that
+	// spoilt one date has often spoilt a digit of the other in a way that still parses
+	// (2026 read 2020 beside 2030-00-29).
+	if v.From.Valid != v.Until.Valid {
+		v.From.Conf = min(v.From.Conf, capSnapped)
+		v.Until.Conf = min(v.Until.Conf, capSnapped)
+		return
+	}
+	if !v.From.Valid || v.Until.Text == Forever {
 		return
 	}
 	from, err := ident.ParseDate(v.From.Text)
 	if err != nil {
 		return
 	}
-	for _, n := range []int{6, 10} {
+	for _, n := range terms {
 		if from.AddYears(n).String() == v.Until.Text {
 			return
 		}
 	}
-	v.From = invalid(v.From.Text, v.From.Conf, "term is not 6 or 10 years")
-	v.Until = invalid(v.Until.Text, v.Until.Conf, "term is not 6 or 10 years")
+	problem := fmt.Sprintf("term is not %s years", yearsList(terms))
+	v.From = invalid(v.From.Text, v.From.Conf, problem)
+	v.Until = invalid(v.Until.Text, v.Until.Conf, problem)
+}
+
+// yearsList writes 5, 10, 20 as "5, 10 or 20".
+func yearsList(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }

@@ -156,6 +156,17 @@ func TestCheckTerms(t *testing.T) {
 	if !v.Until.Valid {
 		t.Errorf("10-year licence term rejected: %+v", v)
 	}
+	// A blurred line: the end misread into no date, the start misread into another date.
+	v = ParseValidity(today, rd("2020-06-29至2030-00-29", 0.98))
+	CheckDrivingTerm(&v)
+	if !v.From.Valid || v.From.Conf > capSnapped || v.Until.Valid {
+		t.Errorf("start kept its confidence beside an unreadable end: %+v", v)
+	}
+	v = ParseValidity(today, rd("2020-06-29至长期", 0.98))
+	CheckDrivingTerm(&v)
+	if v.From.Conf < 0.98 {
+		t.Errorf("长期 lowered the start: %+v", v)
+	}
 }
 
 func TestIDNumber(t *testing.T) {
