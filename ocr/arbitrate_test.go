@@ -158,7 +158,7 @@ func TestArbitrationStats(t *testing.T) {
 			if !rg.req.glyph || !ok {
 				continue
 			}
-			g := crop(c.bgr, rg)
+			g, _ := crop(c.bgr, rg)
 			if g == nil {
 				continue
 			}

@@ -76,7 +76,7 @@ var layouts = map[kiosk.DocKind][]region{
 		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
 		{"address", 0.15, 0.41, 0.97, 0.51, addr, 1, 0},
 		{"use_nature", 0.16, 0.52, 0.39, 0.62, free, 1, 0},
-		{"brand_model", 0.49, 0.52, 0.97, 0.62, han, 1, 0},
+		{"brand_model", 0.49, 0.52, 0.97, 0.62, free, 1, 0},
 		{"vin", 0.45, 0.63, 0.97, 0.73, latin(wlVIN), 1, 0},
 		{"engine_number", 0.42, 0.74, 0.97, 0.84, latin(wlEngine), 1, 0},
 		{"register_date", 0.40, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},

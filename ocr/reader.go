@@ -175,13 +175,18 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 	}
 	regions := regionsFor(c, g)
 	for i, rg := range regions {
-		img := crop(c.bgr, rg)
+		img, intoLabel := crop(c.bgr, rg)
 		if img == nil {
 			continue
 		}
 		reading, err := r.text.recognize(ctx, img, rg.req)
 		if err != nil {
 			return nil, err
+		}
+		if intoLabel && len(reading.Conf) > 0 {
+			// Whatever the recognisers make of the cut end, it may be a character short
+			// (…K1C3 read …K1C, both sure) or a stroke short: a person should look.
+			reading.Conf[len(reading.Conf)-1] = min(reading.Conf[len(reading.Conf)-1], doubtConf)
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
 		if rg.key == "classes" && !fields.Classes(reading).Valid {

@@ -267,6 +267,36 @@ func TestReadFieldRegressions(t *testing.T) {
 	}
 }
 
+// TestReadDoubtsWhatItMayHaveMisread reads fields that were once wrong and confident. Each
+// must now be right or below the escalation threshold: a model number run into the next
+// label and cut from it with its last character (…K1C3使用性质, …HE1使用性质), and a blurred
+// licence whose start date misread as another real date beside an end that did not parse.
+func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
+	r := mustReader(t)
+	for _, c := range []struct {
+		kind      kiosk.DocKind
+		condition string
+		seed      uint64
+		quality   int
+		key       string
+	}{
+		{kiosk.KindVehicleLicence, "clean", 11977778723634626965, 86, "brand_model"},
+		{kiosk.KindVehicleLicence, "rotate180", 6274145888548699868, 91, "brand_model"},
+		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "brand_model"},
+		{kiosk.KindDrivingLicence, "blur", 16592811888132340423, 89, "valid_from"},
+	} {
+		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
+		doc, err := r.Read(context.Background(), img, c.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want, conf := doc.Fields[c.key], truth.Fields[c.key], doc.Confidence[c.key]
+		if got != want && conf >= 0.80 {
+			t.Errorf("%s %s seed %d: %s %q at %.2f, want %q or a confidence below 0.80", c.kind, c.condition, c.seed, c.key, got, conf, want)
+		}
+	}
+}
+
 // panicking is a recognizer with a bug.
 type panicking struct{}
 

@@ -10,11 +10,13 @@ const pad = 0.035
 type span struct{ a, b int }
 
 // crop finds the value of region rg on the canvas and returns it as a grey image ready for OCR,
-// or nil when the region holds no ink. It searches the padded box, keeps the text lines whose
+// or nil when the region holds no ink. intoLabel says that the value ran into the next label
+// and was cut from it where the label begins: its last character may have lost strokes to the
+// cut, or been cut off whole. It searches the padded box, keeps the text lines whose
 // middle lies in the nominal band, and within them the ink clusters whose middle lies in the
 // nominal columns: a label printed left of the value, the next label on the right or a photo
 // edge are separate clusters outside the nominal box and drop out, whatever the font.
-func crop(c *bgr, rg region) *image.Gray {
+func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	// Stay off the card's edge: its border and shadow would read as characters.
 	const edge = 0.012
 	padR := pad
@@ -23,7 +25,7 @@ func crop(c *bgr, rg region) *image.Gray {
 	}
 	outer := c.rect(max(edge, rg.x0-pad), max(edge, rg.y0-pad), min(1-edge, rg.x1+padR), min(1-edge, rg.y1+pad))
 	if outer.Empty() {
-		return nil
+		return nil, false
 	}
 	g := c.value(outer)
 	th := inkThreshold(g, inkShare(rg.key))
@@ -57,7 +59,7 @@ func crop(c *bgr, rg region) *image.Gray {
 		}
 	}
 	if len(keep) == 0 {
-		return nil
+		return nil, false
 	}
 	if len(keep) > rg.lines {
 		keep = tallest(keep, rg.lines)
@@ -111,22 +113,22 @@ func crop(c *bgr, rg region) *image.Gray {
 		}
 	}
 	if x0 < 0 {
-		return nil
+		return nil, false
 	}
 	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
-	x1 = trimTrailingLabel(cols[:x1], minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
+	x1, intoLabel = trimTrailingLabel(cols[:x1], minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
 	// Crop tight (a few pixels for anti-aliasing) and let stretch add clean white margins:
 	// image margins would bring back the ends of neighbouring lines and labels.
 	const aa = 3
 	r := image.Rect(x0-aa, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
-	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3))
+	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3)), intoLabel
 }
 
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
 // that do not keep to the line (see onLine): the next label, reached across a gap no wider
-// than a word space.
-func trimTrailingLabel(cols []int, minCol, x0, lineH int, onLine func(span) bool) int {
-	x1 := len(cols)
+// than a word space. cut says the end was cut inside a piece of ink, the value run into the label.
+func trimTrailingLabel(cols []int, minCol, x0, lineH int, onLine func(span) bool) (x1 int, cut bool) {
+	x1 = len(cols)
 	pieces := runs(cols[x0:x1], minCol, max(1, lineH/8))
 	for len(pieces) > 1 {
 		last, prev := pieces[len(pieces)-1], pieces[len(pieces)-2]
@@ -141,16 +143,19 @@ func trimTrailingLabel(cols []int, minCol, x0, lineH int, onLine func(span) bool
 			if onLine(span{x0 + last.a, x}) {
 				for c := x; c >= x-lineH/4; c-- {
 					if cols[c] < minCol {
-						return c
+						return c, true
 					}
 				}
-				return x
+				return x, true
 			}
 		}
+		// A label closer than a word space was printed against the value, and the piece
+		// may have taken the value's last character with it (…K1C3使用性质).
+		cut = cut || last.a-prev.b < lineH/2
 		x1 = x0 + prev.b
 		pieces = pieces[:len(pieces)-1]
 	}
-	return x1
+	return x1, cut
 }
 
 // onLine reports whether the ink of columns k keeps to the text line y0–y1 (of a crop of

@@ -59,7 +59,7 @@ var variants = map[kiosk.DocKind]variant{
 	// The older 行驶证 has 品牌型号 where the current one has 使用性质, 使用性质 on the right,
 	// and the engine row above the VIN row.
 	kiosk.KindVehicleLicence: {0.035, 0.51, 0.19, 0.585, "使用性质", "品牌型号", changedFrom(kiosk.KindVehicleLicence,
-		region{"brand_model", 0.16, 0.52, 0.50, 0.62, han, 1, 0},
+		region{"brand_model", 0.16, 0.52, 0.50, 0.62, free, 1, 0},
 		region{"use_nature", 0.625, 0.52, 0.97, 0.62, free, 1, 0},
 		region{"engine_number", 0.42, 0.63, 0.97, 0.73, latin(wlEngine), 1, 0},
 		region{"vin", 0.45, 0.74, 0.97, 0.84, latin(wlVIN), 1, 0},
