@@ -3,6 +3,7 @@ package ocr
 import (
 	"context"
 	"image"
+	"image/draw"
 	"slices"
 	"strings"
 	"unicode"
@@ -62,6 +63,9 @@ type dual struct {
 }
 
 func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fields.Reading, error) {
+	if req.label != "" && d.glyph != nil {
+		img = d.blankLabel(img, req.label)
+	}
 	if !req.glyph || d.glyph == nil {
 		return d.tess.recognize(ctx, img, req)
 	}
@@ -81,6 +85,31 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 		conf = append(conf, c.conf)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: true}, nil
+}
+
+// blankLabel returns img with the end of the label blanked out when the glyph recogniser is sure
+// that its first characters are the label's: every character up to the last such one, so the
+// sliver of the character before (号 of 号码) goes too. A sure character of any other kind
+// ends the search: the value has begun.
+func (d *dual) blankLabel(img *image.Gray, label string) *image.Gray {
+	x1 := img.Rect.Min.X
+	for _, c := range d.glyph.ReadLine(img).Chars {
+		if c.Confidence < glyph.Threshold {
+			continue
+		}
+		if !strings.ContainsRune(label, c.Rune) {
+			break
+		}
+		x1 = c.Box.Max.X
+	}
+	if x1 == img.Rect.Min.X {
+		return img
+	}
+	out := image.NewGray(img.Rect)
+	draw.Draw(out, out.Rect, img, img.Rect.Min, draw.Src)
+	blank := image.Rect(img.Rect.Min.X, img.Rect.Min.Y, x1+1, img.Rect.Max.Y)
+	draw.Draw(out, blank, image.White, image.Point{}, draw.Src)
+	return out
 }
 
 // read returns the arbitrated characters of img, lines separated by '\n' characters.

@@ -42,6 +42,11 @@ var (
 
 func latin(wl string) request { return request{script: scriptLatin, whitelist: wl} }
 
+// labelled is a Latin read of a value printed right after its label.
+func labelled(wl, label string) request {
+	return request{script: scriptLatin, whitelist: wl, label: label}
+}
+
 // layouts lists the value regions of each kind. "validity" is the line that carries both
 // valid_from and valid_until.
 var layouts = map[kiosk.DocKind][]region{
@@ -59,28 +64,28 @@ var layouts = map[kiosk.DocKind][]region{
 		{"validity", 0.39, 0.81, 0.95, 0.90, latin(wlDate), 1, 0},
 	},
 	kiosk.KindDrivingLicence: {
-		{"licence_number", 0.43, 0.15, 0.82, 0.22, latin(wlID), 1, 0},
+		{"licence_number", 0.43, 0.15, 0.82, 0.22, labelled(wlID, "证号"), 1, 0},
 		{"name", 0.17, 0.24, 0.39, 0.34, free, 1, 0},
 		{"sex", 0.46, 0.24, 0.57, 0.34, free, 1, 0},
 		{"nationality", 0.72, 0.24, 0.92, 0.34, free, 1, 0},
 		{"address", 0.17, 0.36, 0.95, 0.52, addrBlock, 2, 0},
-		{"birth_date", 0.50, 0.54, 0.73, 0.64, latin(wlDate), 1, 0},
-		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, latin(wlDate), 1, 0},
-		{"classes", 0.50, 0.77, 0.70, 0.87, latin(wlClasses), 1, 0},
+		{"birth_date", 0.50, 0.54, 0.73, 0.64, labelled(wlDate, "出生日期"), 1, 0},
+		{"first_issue_date", 0.53, 0.65, 0.74, 0.75, labelled(wlDate, "初次领证日期"), 1, 0},
+		{"classes", 0.50, 0.77, 0.70, 0.87, labelled(wlClasses, "准驾车型"), 1, 0},
 		{"validity", 0.22, 0.85, 0.75, 0.95, latin(wlDate), 1, 0},
 	},
 	kiosk.KindVehicleLicence: {
 		{"plate_number", 0.15, 0.19, 0.45, 0.29, free, 1, 0},
-		{"plate_number", 0.15, 0.19, 0.45, 0.29, latin(wlPlate), 1, 0}, // the serial again
+		{"plate_number", 0.15, 0.19, 0.45, 0.29, labelled(wlPlate, "号牌码"), 1, 0}, // the serial again
 		{"vehicle_type", 0.56, 0.19, 0.97, 0.29, free, 1, 0},
 		{"owner", 0.15, 0.30, 0.97, 0.40, free, 1, 0},
 		{"address", 0.15, 0.41, 0.97, 0.51, addr, 1, 0},
 		{"use_nature", 0.16, 0.52, 0.39, 0.62, free, 1, 0},
 		{"brand_model", 0.49, 0.52, 0.97, 0.62, free, 1, 0},
-		{"vin", 0.45, 0.63, 0.97, 0.73, latin(wlVIN), 1, 0},
-		{"engine_number", 0.42, 0.74, 0.97, 0.84, latin(wlEngine), 1, 0},
-		{"register_date", 0.40, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},
-		{"issue_date", 0.76, 0.85, 0.97, 0.95, latin(wlDate), 1, 0},
+		{"vin", 0.45, 0.63, 0.97, 0.73, labelled(wlVIN, "车辆识别代号"), 1, 0},
+		{"engine_number", 0.42, 0.74, 0.97, 0.84, labelled(wlEngine, "发动机号码"), 1, 0},
+		{"register_date", 0.40, 0.85, 0.64, 0.95, labelled(wlDate, "注册日期"), 1, 0},
+		{"issue_date", 0.76, 0.85, 0.97, 0.95, labelled(wlDate, "发证日期"), 1, 0},
 	},
 }
 

@@ -29,6 +29,10 @@ type request struct {
 	whitelist string // Latin only; "" allows everything the model knows
 	glyph     bool   // Chinese free text: read by the glyph recogniser too and arbitrate
 	digits    bool   // with glyph: read the numbers in the text again as digits (addresses)
+	// label holds the characters of the label printed left of a Latin value. Where the two
+	// nearly touch, the crop keeps the label's end, which a digit read makes into digits
+	// (码 read as 34); the glyph recogniser finds it and it is blanked out first.
+	label string
 }
 
 // recognizer reads the text of one region image. It is the seam where another recognizer (for
