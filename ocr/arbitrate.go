@@ -41,6 +41,10 @@ const (
 	disputed                   // glyph confident, Tesseract read another rune
 	glyphUnsure                // glyph below its threshold, Tesseract silent or different
 	tessOnly                   // Tesseract saw a character where glyph saw none
+	// tessLetter is a letter or digit Tesseract alone read, surely, between two characters
+	// the glyph recogniser read: two letters run together under blur (XX), which the glyph
+	// recogniser took for one while Tesseract, which separates Latin better, read both.
+	tessLetter
 )
 
 // arbChar is one character of an arbitrated line.
@@ -211,17 +215,24 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 		j = k
 	}
 	var out []arbChar
-	emitLoose := func(before int) {
+	// A symbol within a character the glyph recogniser is sure of is a piece of it that
+	// Tesseract read apart (W as VW), not a character of its own.
+	withinSure := func(t gosseract.BoundingBox) bool {
+		return slices.ContainsFunc(gs, func(g glyph.Char) bool {
+			return g.Confidence >= glyph.Threshold && t.Box.Min.X >= g.Box.Min.X-2 && t.Box.Max.X <= g.Box.Max.X+2
+		})
+	}
+	emitLoose := func(before int, between bool) {
 		for len(loose) > 0 && (loose[0].Box.Min.X+loose[0].Box.Max.X)/2 < before {
-			out = append(out, looseChars(loose[0])...)
+			out = append(out, looseChars(loose[0], between && !withinSure(loose[0]))...)
 			loose = loose[1:]
 		}
 	}
 	for i, g := range gs {
-		emitLoose(g.Box.Min.X)
+		emitLoose(g.Box.Min.X, i > 0)
 		out = append(out, judge(g, matched[i])...)
 	}
-	emitLoose(int(^uint(0) >> 1))
+	emitLoose(int(^uint(0)>>1), false)
 	return trimStrays(out)
 }
 
@@ -236,21 +247,33 @@ func anchors(gs []glyph.Char, ts []gosseract.BoundingBox) []int {
 	for _, g := range gs {
 		h = max(h, g.Box.Dy())
 	}
-	near := func(i, j int) bool {
+	// offset is how far apart a pair's centres are, or -1 when the two cannot pair.
+	offset := func(i, j int) int {
 		w := []rune(strings.TrimSpace(ts[j].Word))
-		d := (gs[i].Box.Min.X + gs[i].Box.Max.X - ts[j].Box.Min.X - ts[j].Box.Max.X) / 2
-		return len(w) == 1 && sameChar(w[0], gs[i].Rune) && 2*abs(d) <= 3*h
+		d := abs(gs[i].Box.Min.X + gs[i].Box.Max.X - ts[j].Box.Min.X - ts[j].Box.Max.X)
+		if len(w) != 1 || !sameChar(w[0], gs[i].Rune) || d > 3*h {
+			return -1
+		}
+		return d
 	}
-	// best[i][j]: the most pairs among gs[i:] and ts[j:].
-	best := make([][]int, n+1)
+	// best[i][j]: the most pairs among gs[i:] and ts[j:], and of those alignments the least
+	// summed offset: of two alike symbols near one character (XX read as X), the one on it.
+	type score struct{ pairs, offset int }
+	better := func(a, b score) bool { return a.pairs > b.pairs || a.pairs == b.pairs && a.offset < b.offset }
+	best := make([][]score, n+1)
 	for i := range best {
-		best[i] = make([]int, m+1)
+		best[i] = make([]score, m+1)
 	}
 	for i := n - 1; i >= 0; i-- {
 		for j := m - 1; j >= 0; j-- {
-			best[i][j] = max(best[i+1][j], best[i][j+1])
-			if near(i, j) {
-				best[i][j] = max(best[i][j], 1+best[i+1][j+1])
+			best[i][j] = best[i+1][j]
+			if better(best[i][j+1], best[i][j]) {
+				best[i][j] = best[i][j+1]
+			}
+			if d := offset(i, j); d >= 0 {
+				if p := (score{best[i+1][j+1].pairs + 1, best[i+1][j+1].offset + d}); better(p, best[i][j]) {
+					best[i][j] = p
+				}
 			}
 		}
 	}
@@ -259,11 +282,12 @@ func anchors(gs []glyph.Char, ts []gosseract.BoundingBox) []int {
 		out[j] = -1
 	}
 	for i, j := 0, 0; i < n && j < m; {
+		d := offset(i, j)
 		switch {
-		case near(i, j) && best[i][j] == 1+best[i+1][j+1]:
+		case d >= 0 && best[i][j] == (score{best[i+1][j+1].pairs + 1, best[i+1][j+1].offset + d}):
 			out[j] = i
 			i, j = i+1, j+1
-		case best[i+1][j] >= best[i][j+1]:
+		case best[i][j] == best[i+1][j]:
 			i++
 		default:
 			j++
@@ -357,14 +381,24 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	return []arbChar{c}
 }
 
-// looseChars turns a Tesseract symbol outside every glyph box into low-confidence characters.
-func looseChars(t gosseract.BoundingBox) []arbChar {
+// looseChars turns a Tesseract symbol outside every glyph box into low-confidence characters;
+// between says it lies between two glyph characters.
+func looseChars(t gosseract.BoundingBox, between bool) []arbChar {
+	w := []rune(strings.TrimSpace(t.Word))
+	v := tessOnly
+	if between && len(w) == 1 && isLatinOrDigit(w[0]) && t.Confidence >= tessLetterConf {
+		v = tessLetter
+	}
 	var out []arbChar
-	for _, r := range strings.TrimSpace(t.Word) {
-		out = append(out, arbChar{r: r, conf: min(t.Confidence/100, doubtConf), verdict: tessOnly, tess: r, box: t.Box})
+	for _, r := range w {
+		out = append(out, arbChar{r: r, conf: min(t.Confidence/100, doubtConf), verdict: v, tess: r, box: t.Box})
 	}
 	return out
 }
+
+// tessLetterConf is the Tesseract confidence (0–100) a letter or digit only it read needs to be
+// kept: specks and label strokes read as letters come far lower.
+const tessLetterConf = 90
 
 // sameChar compares two readings, folding full-width forms.
 func sameChar(a, b rune) bool { return fields.Width(a) == fields.Width(b) }

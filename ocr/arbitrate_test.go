@@ -52,6 +52,18 @@ func TestArbitrate(t *testing.T) {
 		{"drifted boxes", []glyph.Char{gch('牌', 0, 35, 0.99), gch('B', 40, 62, 0.99), gch('M', 66, 99, 0.99)},
 			[]gosseract.BoundingBox{sym("牌", 23, 57, 90), sym("B", 56, 80, 90), sym("M", 67, 100, 90)},
 			"牌BM", nil, []verdict{agreed, agreed, agreed}},
+		// Blurred XX taken for one X by the glyph recogniser; Tesseract read both.
+		{"letters run together", []glyph.Char{gch('0', 0, 28, 0.3), gch('X', 35, 53, 0.99), gch('Y', 59, 78, 0.99)},
+			[]gosseract.BoundingBox{sym("0", 0, 8, 98), sym("X", 10, 29, 98), sym("X", 34, 54, 99), sym("Y", 59, 78, 99)},
+			"0XXY", nil, []verdict{agreed, tessLetter, agreed, agreed}},
+		// Tesseract split one W into V and W; the glyph recogniser is sure of its W.
+		{"letter split in two", []glyph.Char{gch('D', 0, 20, 0.99), gch('W', 25, 63, 0.99), gch('G', 69, 90, 0.99)},
+			[]gosseract.BoundingBox{sym("D", 0, 20, 98), sym("V", 25, 40, 99), sym("W", 41, 63, 89), sym("G", 69, 90, 99)},
+			"DWVG", nil, []verdict{agreed, agreed, tessOnly, agreed}},
+		// A speck Tesseract read weakly as a letter stays out.
+		{"weak letter between", []glyph.Char{gch('A', 0, 20, 0.99), gch('B', 40, 60, 0.99)},
+			[]gosseract.BoundingBox{sym("A", 0, 20, 98), sym("I", 27, 31, 40), sym("B", 40, 60, 99)},
+			"AIB", nil, []verdict{agreed, tessOnly, agreed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,7 +223,7 @@ func TestArbitrationStats(t *testing.T) {
 const labelRunes = "姓名性别民族住址签发机关国籍车辆类型所有人使用性质NameSexAddressNationalityOwnerVehicleTypeUseCharacter:"
 
 var verdictName = map[verdict]string{agreed: "agreed", glyphSure: "glyph-sure", disputed: "disputed",
-	glyphUnsure: "unsure", tessOnly: "tess-only"}
+	glyphUnsure: "unsure", tessOnly: "tess-only", tessLetter: "tess-letter"}
 
 // alignRight marks which characters of got are part of a longest common subsequence with
 // want: a character outside it is wrong (misread, extra, or a label fragment).

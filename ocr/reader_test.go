@@ -258,6 +258,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// The label's 码 caught at the start of an engine number, once read as digits (343UZ…).
 		{kiosk.KindVehicleLicence, "rotate180", 16538937140714020802, 88, "engine_number"},
 		{kiosk.KindVehicleLicence, "perspective", 7084417059943723350, 88, "engine_number"},
+		// Blurred XX, one character to the glyph recogniser, two to Tesseract.
+		{kiosk.KindVehicleLicence, "blur", 9858457905484085186, 90, "brand_model"},
+		{kiosk.KindVehicleLicence, "low_light", 1376228963827652175, 89, "brand_model"},
 	} {
 		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
 		doc, err := r.Read(context.Background(), img, c.kind)
