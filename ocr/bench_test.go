@@ -18,6 +18,11 @@ func BenchmarkReadIDBack(b *testing.B) {
 	benchmarkRead(b, kiosk.KindIDCardBack)
 }
 
+// BenchmarkReadVehicleLicence is the same for a vehicle licence, the kind with the most fields.
+func BenchmarkReadVehicleLicence(b *testing.B) {
+	benchmarkRead(b, kiosk.KindVehicleLicence)
+}
+
 func benchmarkRead(b *testing.B, k kiosk.DocKind) {
 	r := mustReader(b)
 	var imgs [][]byte
