@@ -51,6 +51,11 @@ func TestPlateBoth(t *testing.T) {
 		{"serial differs, Latin read surer", "4BP7979", "浙BP7979", false},
 		{"Latin read short", "2979", "浙BP2979", false},
 	}
+	// The Chinese read lost the serial's first letter: the Latin read gives it, doubtful.
+	short := Reading{Text: "浙08641", Conf: []float64{0.04, 1, 1, 1, 1, 1}}
+	if v := PlateBoth(short, rd("HWJ08641", 0.99)); v.Text != "浙J08641" || !v.Valid || v.Conf >= 0.8 {
+		t.Errorf("short Chinese read: got %+v, want 浙J08641 below 0.80", v)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := PlateBoth(han, rd(tt.latin, 0.99))
