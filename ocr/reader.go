@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -188,6 +189,12 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			// (…K1C3 read …K1C, both sure) or a stroke short: a person should look.
 			reading.Conf[len(reading.Conf)-1] = min(reading.Conf[len(reading.Conf)-1], doubtConf)
 		}
+		if rg.key == "vin" && g != nil {
+			// The check digit may repair a character only where the read is doubtful
+			// (CARDS.md §4), and Tesseract is sure of most misreads (S for 5). Where the glyph
+			// recogniser reads another character, the position is doubtful.
+			reading = doubtDisagreements(reading, glyphLatin(g, img, rg.req.whitelist))
+		}
 		rd[rg.key] = append(rd[rg.key], reading)
 		if rg.key == "classes" && !fields.Classes(reading).Valid {
 			// Under blur the 1 after a class letter (C1, A1) merges into the letter; at twice
@@ -226,6 +233,24 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 		return fields.VehicleLicence(rd, today), nil
 	}
 	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
+}
+
+// doubtDisagreements lowers to doubtConf the confidence of each character of rd that a second
+// read of the same line, as long, gives differently. Reads of different lengths are not
+// aligned here: rd is returned as it is.
+func doubtDisagreements(rd, second fields.Reading) fields.Reading {
+	a, b := []rune(rd.Text), []rune(second.Text)
+	if len(a) != len(b) || len(rd.Conf) != len(a) {
+		return rd
+	}
+	conf := slices.Clone(rd.Conf)
+	for i := range a {
+		if a[i] != b[i] {
+			conf[i] = min(conf[i], doubtConf)
+		}
+	}
+	rd.Conf = conf
+	return rd
 }
 
 // glyphLatin reads a line of Latin letters and digits with the glyph recogniser, keeping

@@ -261,6 +261,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Blurred XX, one character to the glyph recogniser, two to Tesseract.
 		{kiosk.KindVehicleLicence, "blur", 9858457905484085186, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "low_light", 1376228963827652175, 89, "brand_model"},
+		// A VIN's 5 read as S by Tesseract, surely; the glyph recogniser's 5 makes the
+		// position doubtful, and the check digit repairs it.
+		{kiosk.KindVehicleLicence, "jpeg_low", 229805958295084356, 35, "vin"},
 	} {
 		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
 		doc, err := r.Read(context.Background(), img, c.kind)
@@ -322,5 +325,21 @@ func TestReadBugFailsTheRead(t *testing.T) {
 	}
 	if _, err := base.Read(context.Background(), img, kiosk.KindIDCardFront); err != nil {
 		t.Fatalf("next read: %v", err)
+	}
+}
+
+func TestDoubtDisagreements(t *testing.T) {
+	tess := fields.Reading{Text: "LGBFSAE9", Conf: []float64{1, 1, 1, 1, 0.97, 1, 1, 1}}
+	got := doubtDisagreements(tess, fields.Reading{Text: "LGBF5AE9", Conf: []float64{1, 1, 1, 1, 1, 1, 1, 1}})
+	for i, c := range got.Conf {
+		if want := map[bool]float64{true: doubtConf, false: tess.Conf[i]}[i == 4]; c != want {
+			t.Errorf("char %d: confidence %.2f, want %.2f", i, c, want)
+		}
+	}
+	if tess.Conf[4] != 0.97 {
+		t.Error("the first reading's confidences were changed in place")
+	}
+	if got := doubtDisagreements(tess, fields.Reading{Text: "LGBF5AE"}); got.Conf[4] != 0.97 {
+		t.Error("reads of different lengths were compared")
 	}
 }
