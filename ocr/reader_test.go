@@ -264,6 +264,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A VIN's 5 read as S by Tesseract, surely; the glyph recogniser's 5 makes the
 		// position doubtful, and the check digit repairs it.
 		{kiosk.KindVehicleLicence, "jpeg_low", 229805958295084356, 35, "vin"},
+		// 至 read as a weak 8 between the dates of a driving licence's validity.
+		{kiosk.KindDrivingLicence, "jpeg_low", 4195759443000228196, 42, "valid_from"},
+		{kiosk.KindDrivingLicence, "jpeg_low", 4195759443000228196, 42, "valid_until"},
 	} {
 		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
 		doc, err := r.Read(context.Background(), img, c.kind)

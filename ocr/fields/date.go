@@ -2,6 +2,7 @@ package fields
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -110,7 +111,7 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 	haveFrom, haveUntil := false, false
 	for _, rd := range reads {
 		g := toGlyphs(rd)
-		runs := digitRuns(g)
+		runs := digitRuns(weakAsGaps(g))
 		i := 0
 		dg, text, n := dateAt(runs, 0)
 		if n > 0 && !haveFrom {
@@ -146,6 +147,33 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 	}
 	return v
 }
+
+// weakAsGaps turns into a gap a character read with next to no confidence that joins a day to
+// the year after it (DD?YYYY): the 至 between a validity's dates, which a digit read makes
+// into a digit.
+func weakAsGaps(g glyphs) glyphs {
+	digit := func(x glyph) bool { r := Width(x.r); return isDigit(r) || isDigit(digitFix(r)) }
+	out := slices.Clone(g)
+	for i, x := range g {
+		if x.c >= weakConf || !digit(x) {
+			continue
+		}
+		a, b := i, i+1
+		for a > 0 && digit(g[a-1]) {
+			a--
+		}
+		for b < len(g) && digit(g[b]) {
+			b++
+		}
+		if i-a == 2 && b-i-1 == 4 {
+			out[i].r = ' '
+		}
+	}
+	return out
+}
+
+// weakConf is the confidence under which a character of a validity line is taken for a gap.
+const weakConf = 0.3
 
 // forever finds 长期 in g; 长 alone is enough, at a snapped confidence.
 func forever(g glyphs) (Value, bool) {

@@ -140,6 +140,25 @@ func TestParseValidity(t *testing.T) {
 	}
 }
 
+// TestValidityWeakSeparator: 至 read by a digit model as a weak 8 between a day and the next
+// year is a gap, not a digit; a weak digit elsewhere stays.
+func TestValidityWeakSeparator(t *testing.T) {
+	line := "2026-05-2682032-05-26"
+	conf := make([]float64, len([]rune(line)))
+	for i := range conf {
+		conf[i] = 0.99
+	}
+	conf[10] = 0.15
+	v := ParseValidity(today, Reading{Text: line, Conf: conf})
+	if v.From.Text != "2026-05-26" || v.Until.Text != "2032-05-26" {
+		t.Errorf("got %q to %q, want 2026-05-26 to 2032-05-26", v.From.Text, v.Until.Text)
+	}
+	conf[10], conf[9] = 0.99, 0.15
+	if v := ParseValidity(today, Reading{Text: "2026-05-26至2032-05-26", Conf: conf}); v.From.Text != "2026-05-26" {
+		t.Errorf("a weak digit of the day was dropped: %q", v.From.Text)
+	}
+}
+
 func TestCheckTerms(t *testing.T) {
 	v := ParseValidity(today, rd("2015.02.18-2030.02.18", 0.95))
 	CheckIDTerm(&v)
