@@ -267,6 +267,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// 至 read as a weak 8 between the dates of a driving licence's validity.
 		{kiosk.KindDrivingLicence, "jpeg_low", 4195759443000228196, 42, "valid_from"},
 		{kiosk.KindDrivingLicence, "jpeg_low", 4195759443000228196, 42, "valid_until"},
+		// An older vehicle licence whose left half glare has paled: label unreadable, the
+		// model's faint ink still tells the printing.
+		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},
+		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "engine_number"},
 	} {
 		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
 		doc, err := r.Read(context.Background(), img, c.kind)

@@ -34,10 +34,11 @@ type olderInk struct {
 const minOlderInk = 0.38
 
 // of reports whether the stretch holds a value on card c. Ink is told from paper by the
-// threshold of the whole row, which has labels and values: a blank stretch alone would make
-// its darkest guilloche look like ink.
+// threshold of the row's left half, which has a label and a value on either printing: a blank
+// stretch alone would make its darkest guilloche look like ink, and the whole row would take
+// the level of the right half's ink when glare has paled the left half.
 func (o *olderInk) of(c *card) bool {
-	th := inkThreshold(c.value(c.rect(0.03, o.y0, 0.97, o.y1)), inkShareText)
+	th := inkThreshold(c.value(c.rect(0.03, o.y0, 0.5, o.y1)), inkShareText)
 	g := c.value(c.rect(o.x0, o.y0, o.x1, o.y1))
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	inked := 0
