@@ -314,6 +314,7 @@ func trimStrays(cs []arbChar) []arbChar {
 	}
 	gap := median(hs) * 1.2
 	kept := func(c arbChar) bool { return c.verdict != tessOnly }
+	cs = trimLabelSliver(cs, kept)
 	for {
 		i := slices.IndexFunc(cs, kept)
 		j := i + 1 + slices.IndexFunc(cs[i+1:], kept)
@@ -332,6 +333,40 @@ func trimStrays(cs []arbChar) []arbChar {
 			break
 		}
 		cs = cs[:i+1]
+	}
+	return cs
+}
+
+// trimLabelSliver drops a narrow first character set apart from the rest: the right half of the
+// label's last character (止 of 住址), cut by the crop; the new first character is doubtful. A value's characters keep an even
+// spacing, and the text lines read this way begin with a full-width character or a digit
+// spaced like the rest.
+func trimLabelSliver(cs []arbChar, kept func(arbChar) bool) []arbChar {
+	var idx []int
+	for i, c := range cs {
+		if kept(c) {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < 4 {
+		return cs
+	}
+	var hs, gaps []float64
+	for k, i := range idx {
+		hs = append(hs, float64(cs[i].box.Dy()))
+		if k >= 2 {
+			gaps = append(gaps, float64(cs[i].box.Min.X-cs[idx[k-1]].box.Max.X))
+		}
+	}
+	h, g := median(hs), median(gaps)
+	first, next := cs[idx[0]], cs[idx[1]]
+	gap := float64(next.box.Min.X - first.box.Max.X)
+	if float64(first.box.Dx()) < 0.7*h && gap > 0.3*h && gap > 2.5*max(g, 1) {
+		// What was dropped may have been the value's own first character, damaged (glare
+		// leaving a sliver of 浙江): the line's start stays doubtful.
+		out := slices.Clone(cs[idx[1]:])
+		out[0].conf = min(out[0].conf, doubtConf)
+		return out
 	}
 	return cs
 }

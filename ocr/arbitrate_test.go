@@ -32,7 +32,7 @@ func TestArbitrate(t *testing.T) {
 		g        []glyph.Char
 		ts       []gosseract.BoundingBox
 		want     string
-		wantConf []float64 // upper bounds, or exact lower bound for agreement (see check)
+		wantConf []float64 // upper bounds of the first characters' confidences, where given
 		verdicts []verdict
 	}{
 		{"agree", []glyph.Char{gch('张', 0, 30, 0.4)}, []gosseract.BoundingBox{sym("张", 2, 28, 90)},
@@ -60,6 +60,14 @@ func TestArbitrate(t *testing.T) {
 		{"letter split in two", []glyph.Char{gch('D', 0, 20, 0.99), gch('W', 25, 63, 0.99), gch('G', 69, 90, 0.99)},
 			[]gosseract.BoundingBox{sym("D", 0, 20, 98), sym("V", 25, 40, 99), sym("W", 41, 63, 89), sym("G", 69, 90, 99)},
 			"DWVG", nil, []verdict{agreed, agreed, tessOnly, agreed}},
+		// The right half of the label's 址, cut by the crop, before an address.
+		{"label sliver", []glyph.Char{gch('止', 12, 32, 0.99), gch('浙', 50, 85, 0.99), gch('江', 91, 127, 0.99), gch('省', 134, 167, 0.99)},
+			[]gosseract.BoundingBox{sym("十", 12, 32, 60), sym("浙", 50, 85, 99), sym("江", 91, 127, 99), sym("省", 134, 167, 99)},
+			"浙江省", []float64{doubtConf, 1, 1}, []verdict{agreed, agreed, agreed}},
+		// A house number beginning a line, spaced like the rest, stays.
+		{"number begins a line", []glyph.Char{gch('1', 0, 15, 0.99), gch('6', 19, 36, 0.99), gch('幢', 40, 75, 0.99), gch('5', 79, 96, 0.99)},
+			[]gosseract.BoundingBox{sym("1", 0, 15, 99), sym("6", 19, 36, 99), sym("幢", 40, 75, 99), sym("5", 79, 96, 99)},
+			"16幢5", nil, []verdict{agreed, agreed, agreed, agreed}},
 		// A speck Tesseract read weakly as a letter stays out.
 		{"weak letter between", []glyph.Char{gch('A', 0, 20, 0.99), gch('B', 40, 60, 0.99)},
 			[]gosseract.BoundingBox{sym("A", 0, 20, 98), sym("I", 27, 31, 40), sym("B", 40, 60, 99)},
@@ -74,9 +82,13 @@ func TestArbitrate(t *testing.T) {
 				if i < len(tt.verdicts) && c.verdict != tt.verdicts[i] {
 					t.Errorf("char %d verdict %d, want %d", i, c.verdict, tt.verdicts[i])
 				}
+				bounded := i < len(tt.wantConf) && tt.wantConf[i] < 1
+				if bounded && c.conf > tt.wantConf[i] {
+					t.Errorf("char %d %q conf %.2f > %.2f", i, c.r, c.conf, tt.wantConf[i])
+				}
 				switch c.verdict {
 				case agreed:
-					if c.conf < agreeConf {
+					if !bounded && c.conf < agreeConf {
 						t.Errorf("agreed char %q conf %.2f < %.2f", c.r, c.conf, agreeConf)
 					}
 				case glyphSure:

@@ -271,6 +271,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// model's faint ink still tells the printing.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "engine_number"},
+		// The right half of the label's 址 before an address, read as 止.
+		{kiosk.KindDrivingLicence, "perspective", 17078069556280088063, 91, "address"},
 	} {
 		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
 		doc, err := r.Read(context.Background(), img, c.kind)
@@ -300,6 +302,8 @@ func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
 		{kiosk.KindVehicleLicence, "rotate180", 6274145888548699868, 91, "brand_model"},
 		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "brand_model"},
 		{kiosk.KindDrivingLicence, "blur", 16592811888132340423, 89, "valid_from"},
+		// Glare left a narrow sliver of 浙江 before an address, taken for a label's sliver.
+		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "address"},
 	} {
 		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
 		doc, err := r.Read(context.Background(), img, c.kind)
