@@ -189,11 +189,12 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			// (…K1C3 read …K1C, both sure) or a stroke short: a person should look.
 			reading.Conf[len(reading.Conf)-1] = min(reading.Conf[len(reading.Conf)-1], doubtConf)
 		}
-		if rg.key == "vin" && g != nil {
-			// The check digit may repair a character only where the read is doubtful
-			// (CARDS.md §4), and Tesseract is sure of most misreads (S for 5). Where the glyph
-			// recogniser reads another character, the position is doubtful.
-			reading = doubtDisagreements(reading, glyphLatin(g, img, rg.req.whitelist))
+		if (rg.key == "vin" || rg.key == "engine_number") && g != nil {
+			// Tesseract is sure of most of its misreads here (S for 5, O for 0), and the check
+			// digit may repair a character only where the read is doubtful (CARDS.md §4).
+			// Where the glyph recogniser reads another character, the position is doubtful,
+			// and its reading is taken when it is sure.
+			reading = mergeLatin(reading, glyphLatin(g, img, rg.req.whitelist))
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
 		if rg.key == "classes" && !fields.Classes(reading).Valid {
@@ -235,21 +236,28 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
 }
 
-// doubtDisagreements lowers to doubtConf the confidence of each character of rd that a second
-// read of the same line, as long, gives differently. Reads of different lengths are not
-// aligned here: rd is returned as it is.
-func doubtDisagreements(rd, second fields.Reading) fields.Reading {
+// mergeLatin checks a Tesseract read rd of a line of letters and digits against the glyph
+// recogniser's read of it, second. Where the two are as long and differ, the character is the
+// glyph recogniser's if it is sure (on 96 engine numbers of three reference sets, of the five
+// such disputes where it was sure it was right in four, Tesseract in none; where it was unsure,
+// Tesseract was right), at disputedConf; otherwise it stays Tesseract's, at doubtConf. Reads of different lengths are not aligned here: rd is
+// returned as it is.
+func mergeLatin(rd, second fields.Reading) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)
-	if len(a) != len(b) || len(rd.Conf) != len(a) {
+	if len(a) != len(b) || len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
 		return rd
 	}
 	conf := slices.Clone(rd.Conf)
 	for i := range a {
-		if a[i] != b[i] {
+		switch {
+		case a[i] == b[i]:
+		case second.Conf[i] >= glyph.Threshold:
+			a[i], conf[i] = b[i], min(conf[i], disputedConf)
+		default:
 			conf[i] = min(conf[i], doubtConf)
 		}
 	}
-	rd.Conf = conf
+	rd.Text, rd.Conf = string(a), conf
 	return rd
 }
 
