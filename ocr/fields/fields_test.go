@@ -467,3 +467,21 @@ func TestOwnerLabelEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressCutShort: an address read to a bare number lost its end, however sure each
+// character read was.
+func TestAddressCutShort(t *testing.T) {
+	sure := func(s string) Reading {
+		c := make([]float64, len([]rune(s)))
+		for i := range c {
+			c[i] = 0.99
+		}
+		return Reading{Text: s, Conf: c, Arbitrated: true}
+	}
+	if v := Address(sure("浙江省杭州市西湖区留下街道屏峰村80号")); v.Conf < 0.8 {
+		t.Errorf("a whole address lost its confidence: %+v", v)
+	}
+	if v := Address(sure("浙江省杭州市西湖区留下街道屏峰村8")); v.Conf >= 0.8 {
+		t.Errorf("an address ending in a bare number looks settled: %+v", v)
+	}
+}

@@ -120,6 +120,11 @@ func Address(rd Reading) Value {
 	if han < 3 {
 		return invalid(s, c, "too few characters for an address")
 	}
+	if isDigit(g[len(g)-1].r) {
+		// An address ends in a place or a unit (号, 室, 村, 组), never in a bare number: its
+		// end was lost (glare, the crop), whatever the characters read say.
+		c = min(c, capSnapped)
+	}
 	return Value{Text: s, Conf: min(c, freeCap(rd), disputedCap(rd, g))}
 }
 
