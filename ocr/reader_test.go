@@ -211,6 +211,27 @@ func TestJPEGComplete(t *testing.T) {
 	}
 }
 
+// readCase is one field of a generated photo, by the seed and JPEG quality its truth file gives.
+type readCase struct {
+	kind      kiosk.DocKind
+	condition string
+	seed      uint64
+	quality   int
+	key       string
+}
+
+// read generates the photo, reads it and returns the field as read, as printed, and the read's
+// confidence.
+func (c readCase) read(t *testing.T, r *Reader) (got, want string, conf float64) {
+	t.Helper()
+	img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
+	doc, err := r.Read(context.Background(), img, c.kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Fields[c.key], truth.Fields[c.key], doc.Confidence[c.key]
+}
+
 // TestReadFieldRegressions reads fields that were once lost or spoiled by the crop: the
 // ethnicity of ID fronts in the guilloche of its search box (the ink level was taken from a
 // share of the box larger than the character covers), and a vehicle's model with the next
@@ -218,13 +239,7 @@ func TestJPEGComplete(t *testing.T) {
 // the current layout's rows, and blurred and dark photos.
 func TestReadFieldRegressions(t *testing.T) {
 	r := mustReader(t)
-	for _, c := range []struct {
-		kind      kiosk.DocKind
-		condition string
-		seed      uint64
-		quality   int
-		key       string
-	}{
+	for _, c := range []readCase{
 		{kiosk.KindIDCardFront, "clean", 7497681710211788322, 92, "ethnicity"},
 		{kiosk.KindIDCardFront, "perspective", 13941332350611807814, 85, "ethnicity"},
 		{kiosk.KindIDCardFront, "noise", 1194351311848656693, 90, "ethnicity"},
@@ -279,30 +294,20 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 13104868200868701136, 85, "vin"},
 		{kiosk.KindVehicleLicence, "noise", 2455561858238513205, 91, "engine_number"},
 	} {
-		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
-		doc, err := r.Read(context.Background(), img, c.kind)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := doc.Fields[c.key], truth.Fields[c.key]; got != want {
-			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, doc.Confidence[c.key], want)
+		if got, want, conf := c.read(t, r); got != want {
+			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
 		}
 	}
 }
 
 // TestReadDoubtsWhatItMayHaveMisread reads fields that were once wrong and confident. Each
 // must now be right or below the escalation threshold: a model number run into the next
-// label and cut from it with its last character (…K1C3使用性质, …HE1使用性质), and a blurred
-// licence whose start date misread as another real date beside an end that did not parse.
+// label and cut from it with its last character (…K1C3使用性质, …HE1使用性质), a blurred
+// licence whose start date misread as another real date beside an end that did not parse, and
+// an address whose first characters glare reduced to a sliver that was dropped.
 func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
 	r := mustReader(t)
-	for _, c := range []struct {
-		kind      kiosk.DocKind
-		condition string
-		seed      uint64
-		quality   int
-		key       string
-	}{
+	for _, c := range []readCase{
 		{kiosk.KindVehicleLicence, "clean", 11977778723634626965, 86, "brand_model"},
 		{kiosk.KindVehicleLicence, "rotate180", 6274145888548699868, 91, "brand_model"},
 		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "brand_model"},
@@ -310,12 +315,7 @@ func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
 		// Glare left a narrow sliver of 浙江 before an address, taken for a label's sliver.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "address"},
 	} {
-		img, truth := mustGenerate(t, c.kind, c.condition, c.seed, c.quality)
-		doc, err := r.Read(context.Background(), img, c.kind)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, want, conf := doc.Fields[c.key], truth.Fields[c.key], doc.Confidence[c.key]
+		got, want, conf := c.read(t, r)
 		if got != want && conf >= 0.80 {
 			t.Errorf("%s %s seed %d: %s %q at %.2f, want %q or a confidence below 0.80", c.kind, c.condition, c.seed, c.key, got, conf, want)
 		}
