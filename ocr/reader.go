@@ -240,8 +240,8 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 // recogniser's read of it, second. Where the two are as long and differ, the character is the
 // glyph recogniser's if it is sure (on 96 engine numbers of three reference sets, of the five
 // such disputes where it was sure it was right in four, Tesseract in none; where it was unsure,
-// Tesseract was right), at disputedConf; otherwise it stays Tesseract's, at doubtConf. Reads of different lengths are not aligned here: rd is
-// returned as it is.
+// Tesseract was right), at disputedConf; otherwise it stays Tesseract's, at doubtConf. Reads of
+// different lengths are not aligned here: rd is returned as it is.
 func mergeLatin(rd, second fields.Reading) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)
 	if len(a) != len(b) || len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
