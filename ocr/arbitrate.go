@@ -338,9 +338,9 @@ func trimStrays(cs []arbChar) []arbChar {
 }
 
 // trimLabelSliver drops a narrow first character set apart from the rest: the right half of the
-// label's last character (止 of 住址), cut by the crop; the new first character is doubtful. A value's characters keep an even
-// spacing, and the text lines read this way begin with a full-width character or a digit
-// spaced like the rest.
+// label's last character (止 of 住址), cut by the crop; the new first character is doubtful. A
+// value's characters keep an even spacing, and the text lines read this way begin with a
+// full-width character or a digit spaced like the rest.
 func trimLabelSliver(cs []arbChar, kept func(arbChar) bool) []arbChar {
 	var idx []int
 	for i, c := range cs {
