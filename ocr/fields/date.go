@@ -41,6 +41,12 @@ func digitRuns(g glyphs) []glyphs {
 	return runs
 }
 
+// inDigitRun reports whether digitRuns takes r into a run: a digit, or a safe look-alike of one.
+func inDigitRun(r rune) bool {
+	r = Width(r)
+	return isDigit(r) || isDigit(digitFix(r))
+}
+
 // dateAt reads one date from the digit runs starting at runs[i]: either YYYYMMDD in one run or
 // year, month and day in three. It returns the glyphs of the date (for confidence), the
 // normalised text and how many runs it used, or n=0.
@@ -152,17 +158,16 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 // the year after it (DD?YYYY): the 至 between a validity's dates, which a digit read makes
 // into a digit.
 func weakAsGaps(g glyphs) glyphs {
-	digit := func(x glyph) bool { r := Width(x.r); return isDigit(r) || isDigit(digitFix(r)) }
 	out := slices.Clone(g)
 	for i, x := range g {
-		if x.c >= weakConf || !digit(x) {
+		if x.c >= weakConf || !inDigitRun(x.r) {
 			continue
 		}
 		a, b := i, i+1
-		for a > 0 && digit(g[a-1]) {
+		for a > 0 && inDigitRun(g[a-1].r) {
 			a--
 		}
-		for b < len(g) && digit(g[b]) {
+		for b < len(g) && inDigitRun(g[b].r) {
 			b++
 		}
 		if i-a == 2 && b-i-1 == 4 {
