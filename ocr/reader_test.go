@@ -303,8 +303,9 @@ func TestReadFieldRegressions(t *testing.T) {
 // TestReadDoubtsWhatItMayHaveMisread reads fields that were once wrong and confident. Each
 // must now be right or below the escalation threshold: a model number run into the next
 // label and cut from it with its last character (…K1C3使用性质, …HE1使用性质), a blurred
-// licence whose start date misread as another real date beside an end that did not parse, and
-// an address whose first characters glare reduced to a sliver that was dropped.
+// licence whose start date misread as another real date beside an end that did not parse, an
+// address whose first characters glare reduced to a sliver that was dropped, a use of the
+// vehicle that lost its first character (营运 of 非营运), an address that lost its second line.
 func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
 	r := mustReader(t)
 	for _, c := range []readCase{
@@ -314,6 +315,10 @@ func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
 		{kiosk.KindDrivingLicence, "blur", 16592811888132340423, 89, "valid_from"},
 		// Glare left a narrow sliver of 浙江 before an address, taken for a label's sliver.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "address"},
+		// 非 of 非营运 split by the glyph segmenter into two unsure halves, leaving 营运.
+		{kiosk.KindVehicleLicence, "perspective", 13152079598851186220, 91, "use_nature"},
+		// An address's second line lost to glare: 招宝山街, every character sure.
+		{kiosk.KindDrivingLicence, "degraded", 17550350422867155114, 70, "address"},
 	} {
 		got, want, conf := c.read(t, r)
 		if got != want && conf >= 0.80 {

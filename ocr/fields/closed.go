@@ -27,13 +27,13 @@ var vehicleTypes = strings.Fields(`
 // closedMatch finds the member of set that the reading g holds, allowing stray characters
 // around it (the end of a printed label, a speck read as a character) and at most one misread
 // character inside it when the set's members are long enough for that to stay unambiguous.
-// A longer member wins over one it contains (非营运 over 营运). It returns the member, the
-// glyphs of g that it covers, and how many characters differ (0 or 1); ok is false when no
-// member or more than one fits equally well.
-func closedMatch(g glyphs, set []string) (m string, cover glyphs, dist int, ok bool) {
+// A longer member wins over one it contains (非营运 over 营运). It returns the member, where in
+// g it lies, and how many characters differ (0 or 1); ok is false when no member or more than
+// one fits equally well.
+func closedMatch(g glyphs, set []string) (m string, at runeSpan, dist int, ok bool) {
 	s := []rune(g.String())
 	best, bestCost, bestD, bestN, tie := "", 0, 0, 0, false
-	var bestCover glyphs
+	var bestAt runeSpan
 	for _, x := range set {
 		xr := []rune(x)
 		maxD := 0
@@ -50,15 +50,15 @@ func closedMatch(g glyphs, set []string) (m string, cover glyphs, dist int, ok b
 		switch {
 		case best == "" || cost < bestCost || cost == bestCost && len(xr) > bestN:
 			best, bestCost, bestD, bestN, tie = x, cost, d, len(xr), false
-			bestCover = g[at.a:at.b]
+			bestAt = at
 		case cost == bestCost && len(xr) == bestN:
 			tie = true
 		}
 	}
 	if best == "" || tie {
-		return "", nil, 0, false
+		return "", runeSpan{}, 0, false
 	}
-	return best, bestCover, bestD, true
+	return best, bestAt, bestD, true
 }
 
 // runeSpan is a run [a, b) of rune indices.
@@ -109,12 +109,19 @@ func bestSubstring(s, pat []rune) (int, runeSpan) {
 // closedValue reads a value from a closed set of printed texts: exact, or snapped to the
 // unique nearest member (CARDS.md §4) at a capped confidence.
 func closedValue(rd Reading, set []string, labels ...string) Value {
-	g := toGlyphs(rd).filter(isHan).trimLabels(labels...)
+	han := toGlyphs(rd).filter(isHan)
+	g := han.trimLabels(labels...)
 	s := g.String()
-	m, cover, dist, ok := closedMatch(g, set)
+	m, at, dist, ok := closedMatch(g, set)
+	cover := g[at.a:at.b]
 	switch {
 	case !ok:
 		return Value{Text: s, Conf: min(g.conf(), capSnapped), Problem: "not a known value"}
+	case endsAnother(m, set) && unsureBefore(rd, len(han)-len(g)+at.a):
+		// The end of a longer member (营运 of 非营运, 校车 of 专用校车) read after characters
+		// the recognisers could not settle: those may be the longer member's start, split or
+		// run into the label (非 read as the halves "rF").
+		return valid(m, min(cover.conf(), capSnapped))
 	case dist > 0:
 		return valid(m, min(cover.conf(), capSnapped))
 	case len(cover) < len(g):
@@ -122,6 +129,33 @@ func closedValue(rd Reading, set []string, labels ...string) Value {
 		return valid(m, min(cover.conf(), capRepaired))
 	}
 	return valid(m, cover.conf())
+}
+
+// endsAnother reports whether m is the end of a longer member of set.
+func endsAnother(m string, set []string) bool {
+	for _, x := range set {
+		if x != m && strings.HasSuffix(x, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// unsureBefore reports whether a character of rd before its n-th Han character (spaces aside) is
+// below disputedBelow: one the recognisers did not settle.
+func unsureBefore(rd Reading, n int) bool {
+	for _, x := range toGlyphs(rd) {
+		if isHan(x.r) {
+			if n == 0 {
+				return false
+			}
+			n--
+		}
+		if !isSpace(x.r) && x.c < disputedBelow {
+			return true
+		}
+	}
+	return false
 }
 
 // VehicleType reads the printed vehicle type (车辆类型) against the GA 802 names.

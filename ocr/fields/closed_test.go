@@ -63,3 +63,36 @@ func TestPlateTrimsAroundProvince(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedValueAfterUnsureStart reads members that end a longer member (营运 of 非营运) after
+// characters the recognisers did not settle, as when 非 was split into two unsure halves: the
+// value stays, doubtful. A member no longer one ends, or one after sure characters, is kept
+// as confident as it was read.
+func TestClosedValueAfterUnsureStart(t *testing.T) {
+	tests := []struct {
+		f         func(Reading) Value
+		in        string
+		conf      []float64
+		want      string
+		confAbove float64
+	}{
+		{UseNature, "rF营运", []float64{0.02, 0.09, 0.98, 1}, "营运", capSnapped},
+		{UseNature, "r 营运", []float64{0.02, 1, 0.98, 1}, "营运", capSnapped},
+		{UseNature, "营运", []float64{0.98, 1}, "营运", 1},
+		{UseNature, "rF非营运", []float64{0.02, 0.09, 0.97, 0.98, 1}, "非营运", 1},
+		{UseNature, "·校车", []float64{0.3, 0.98, 1}, "校车", capSnapped},
+		{VehicleType, "rF小型轿车", []float64{0.02, 0.09, 0.97, 0.98, 1, 0.97}, "小型轿车", 1},
+	}
+	for _, tt := range tests {
+		v := tt.f(Reading{Text: tt.in, Conf: tt.conf, Arbitrated: true})
+		if v.Text != tt.want || !v.Valid {
+			t.Errorf("%q: got %q valid=%v, want %q", tt.in, v.Text, v.Valid, tt.want)
+		}
+		if v.Conf > tt.confAbove {
+			t.Errorf("%q: confidence %.2f above %.2f", tt.in, v.Conf, tt.confAbove)
+		}
+		if tt.confAbove == 1 && v.Conf < 0.9 {
+			t.Errorf("%q: confidence %.2f, want it as read", tt.in, v.Conf)
+		}
+	}
+}

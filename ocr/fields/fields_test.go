@@ -468,8 +468,8 @@ func TestOwnerLabelEnd(t *testing.T) {
 	}
 }
 
-// TestAddressCutShort: an address read to a bare number lost its end, however sure each
-// character read was.
+// TestAddressCutShort: an address read to a bare number or into a name (its second line lost)
+// lost its end, however sure each character read was.
 func TestAddressCutShort(t *testing.T) {
 	sure := func(s string) Reading {
 		c := make([]float64, len([]rune(s)))
@@ -483,5 +483,13 @@ func TestAddressCutShort(t *testing.T) {
 	}
 	if v := Address(sure("浙江省杭州市西湖区留下街道屏峰村8")); v.Conf >= 0.8 {
 		t.Errorf("an address ending in a bare number looks settled: %+v", v)
+	}
+	if v := Address(sure("浙江省宁波市镇海区招宝山街")); v.Conf >= 0.8 {
+		t.Errorf("an address ending inside a street's name looks settled: %+v", v)
+	}
+	for _, s := range []string{"浙江省宁波市北仑区长江路196弄樱花公寓38幢103室", "浙江省余姚市泗门镇光明村", "浙江省象山县石浦镇东门村3组"} {
+		if v := Address(sure(s)); v.Conf < 0.8 {
+			t.Errorf("a whole address lost its confidence: %+v", v)
+		}
 	}
 }

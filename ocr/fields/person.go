@@ -89,7 +89,8 @@ func Ethnicity(rd Reading) Value {
 		g = g[1:] // the end of the label 民族, printed close to the value
 	}
 	s := g.String()
-	m, cover, dist, ok := closedMatch(g, ethnicities)
+	m, at, dist, ok := closedMatch(g, ethnicities)
+	cover := g[at.a:at.b]
 	switch {
 	case !ok:
 		return invalid(s, g.conf(), "not one of the 56 ethnicities")
@@ -100,6 +101,11 @@ func Ethnicity(rd Reading) Value {
 	}
 	return valid(m, cover.conf())
 }
+
+// addressEnds are the characters an address ends in: the house number (号), the flat, floor or
+// building (室 层 楼 栋 幢 座 单元 户), the village or its group (村 组 队 屯 庄 寨), the yard
+// (院 舍). An address ending otherwise is rare enough that a person may look at it.
+const addressEnds = "号室层楼栋幢座元户村组队屯庄寨院舍"
 
 // Address joins the printed lines without spaces and folds full-width characters. Like a name
 // it is never corrected.
@@ -120,9 +126,10 @@ func Address(rd Reading) Value {
 	if han < 3 {
 		return invalid(s, c, "too few characters for an address")
 	}
-	if isDigit(g[len(g)-1].r) {
-		// An address ends in a place or a unit (号, 室, 村, 组), never in a bare number: its
-		// end was lost (glare, the crop), whatever the characters read say.
+	if !strings.ContainsRune(addressEnds, g[len(g)-1].r) {
+		// An address ends in a place or a unit, never in a bare number (屏峰村8) or inside a
+		// name (招宝山街 of 招宝山街道车站路922号, its second line lost to glare): its end was
+		// lost, whatever the characters read say.
 		c = min(c, capSnapped)
 	}
 	return Value{Text: s, Conf: min(c, freeCap(rd), disputedCap(rd, g))}
