@@ -226,6 +226,14 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 			return g.Confidence >= glyph.Threshold && t.Box.Min.X >= g.Box.Min.X-2 && t.Box.Max.X <= g.Box.Max.X+2
 		})
 	}
+	// Two characters the glyph recogniser is sure of with no room for a third between them
+	// leave none to a symbol Tesseract read there: its boxes there drift over the neighbours
+	// (HE1 read HEFI1).
+	room := func(i int) bool {
+		a, b := gs[i-1], gs[i]
+		sure := a.Confidence >= glyph.Threshold && b.Confidence >= glyph.Threshold
+		return !sure || float64(b.Box.Min.X-a.Box.Max.X) >= 0.4*float64(max(a.Box.Dy(), b.Box.Dy()))
+	}
 	emitLoose := func(before int, between bool) {
 		for len(loose) > 0 && (loose[0].Box.Min.X+loose[0].Box.Max.X)/2 < before {
 			out = append(out, looseChars(loose[0], between && !withinSure(loose[0]))...)
@@ -233,7 +241,7 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 		}
 	}
 	for i, g := range gs {
-		emitLoose(g.Box.Min.X, i > 0)
+		emitLoose(g.Box.Min.X, i > 0 && room(i))
 		out = append(out, judge(g, matched[i])...)
 	}
 	emitLoose(int(^uint(0)>>1), false)

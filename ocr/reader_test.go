@@ -293,6 +293,13 @@ func TestReadFieldRegressions(t *testing.T) {
 		// engine number.
 		{kiosk.KindVehicleLicence, "clean", 13104868200868701136, 85, "vin"},
 		{kiosk.KindVehicleLicence, "noise", 2455561858238513205, 91, "engine_number"},
+		// Letters Tesseract read between two sure glyph characters with no room for them
+		// (HE1 read HEFI1, YEX8 read YEEX8).
+		{kiosk.KindVehicleLicence, "clean", 3917105081814244230, 88, "brand_model"},
+		{kiosk.KindVehicleLicence, "noise", 323710506359617687, 87, "brand_model"},
+		// A model's last 1 whose foot touches the next label's English row (1 against the U
+		// of Use): apart above the row, it stays with the value.
+		{kiosk.KindVehicleLicence, "rotate180", 17481305322823349386, 90, "brand_model"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -116,7 +116,18 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		return nil, false
 	}
 	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
-	x1, intoLabel = trimTrailingLabel(cols[:x1], minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
+	// The label's English row, low on the line, may touch the value's last character (the U
+	// of Use against the foot of a 1): above it, in the line's upper half, they stand apart.
+	last := keep[len(keep)-1]
+	upper := make([]int, x1)
+	for x := range upper {
+		for y := last.a; y < (last.a+last.b)/2; y++ {
+			if ink(x, y) {
+				upper[x]++
+			}
+		}
+	}
+	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
 	// Crop tight (a few pixels for anti-aliasing) and let stretch add clean white margins:
 	// image margins would bring back the ends of neighbouring lines and labels.
 	const aa = 3
@@ -127,13 +138,26 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
 // that do not keep to the line (see onLine): the next label, reached across a gap no wider
 // than a word space. cut says the end was cut inside a piece of ink, the value run into the label.
-func trimTrailingLabel(cols []int, minCol, x0, lineH int, onLine func(span) bool) (x1 int, cut bool) {
+func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine func(span) bool) (x1 int, cut bool) {
 	x1 = len(cols)
 	pieces := runs(cols[x0:x1], minCol, max(1, lineH/8))
 	for len(pieces) > 1 {
 		last, prev := pieces[len(pieces)-1], pieces[len(pieces)-2]
 		if onLine(span{x0 + last.a, x0 + last.b}) {
 			break
+		}
+		// The piece's parts apart in the line's upper half, from the left, as long as they
+		// keep to the line: a character joined to the label only at its foot.
+		parts := runs(upper[x0+last.a:x0+last.b], 1, 1)
+		end := -1
+		for _, p := range parts[:max(0, len(parts)-1)] {
+			if !onLine(span{x0 + last.a, x0 + last.a + p.b}) {
+				break
+			}
+			end = x0 + last.a + p.b
+		}
+		if end >= 0 {
+			return end, true
 		}
 		// A value printed into the label (EX8使用性质) keeps the start of the piece that
 		// keeps to the line, the label's English row beginning where the label does. That
