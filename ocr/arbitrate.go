@@ -398,9 +398,12 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	if len(tr) > 1 && len(tr) <= fits && !slices.ContainsFunc(tr, func(r rune) bool { return !isLatinOrDigit(r) }) {
 		// Several digits or letters where the glyph recogniser saw one character ("11" as
 		// 皿 or M): Tesseract separates Latin characters better. Doubtful either way.
+		// Each takes its share of the cell: Tesseract's symbol boxes drift off the ink
+		// here, and a line's ends are judged by the gaps between boxes (see trimStrays).
 		out := make([]arbChar, 0, len(tr))
 		for k, r := range tr {
-			b := ts[min(k, len(ts)-1)].Box
+			b := g.Box
+			b.Min.X, b.Max.X = g.Box.Min.X+g.Box.Dx()*k/len(tr), g.Box.Min.X+g.Box.Dx()*(k+1)/len(tr)
 			out = append(out, arbChar{r: r, conf: min(g.Confidence, disputedConf), verdict: disputed, glyph: g.Confidence, tess: r, box: b})
 		}
 		return out

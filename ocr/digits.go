@@ -20,9 +20,14 @@ type digitRun struct{ a, b int }
 // digitRuns finds the numbers of one arbitrated line: runs of characters either recogniser read
 // as a digit, or Latin and narrow enough to be one.
 func digitRuns(line []arbChar) []digitRun {
+	// The line's height from the glyph recogniser's cells: a box only Tesseract drew may
+	// span the line twice over (a 1 boxed from the line above to below), and would make
+	// every ideograph look as short as a digit.
 	h := 0
 	for _, c := range line {
-		h = max(h, c.box.Dy())
+		if c.verdict != tessOnly && c.verdict != tessLetter {
+			h = max(h, c.box.Dy())
+		}
 	}
 	digitish := func(c arbChar) bool {
 		if c.verdict == tessOnly {
