@@ -18,7 +18,10 @@ var (
 	ErrVINDegenerate = errors.New("VIN: degenerate (all characters the same)")
 )
 
-var vinWeights = [17]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
+// VINLength is the length of every VIN (ISO 3779).
+const VINLength = 17
+
+var vinWeights = [VINLength]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
 
 // vinValue is the ISO 3779 transliteration; -1 marks characters a VIN cannot contain.
 func vinValue(c byte) int {
@@ -42,11 +45,11 @@ func vinValue(c byte) int {
 // VINCheckChar computes the check digit ('0'–'9' or 'X') of a 17-character VIN; the character
 // at position 9 is ignored.
 func VINCheckChar(vin string) (byte, error) {
-	if len(vin) != 17 {
+	if len(vin) != VINLength {
 		return 0, fmt.Errorf("%w: %d characters", ErrVINShape, len(vin))
 	}
 	sum := 0
-	for i := 0; i < 17; i++ {
+	for i := range VINLength {
 		v := vinValue(vin[i])
 		if v < 0 {
 			return 0, fmt.Errorf("%w: %q at position %d", ErrVINChar, vin[i], i+1)

@@ -80,12 +80,16 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 	var b strings.Builder
 	conf := make([]float64, 0, len(chars))
 	for _, c := range chars {
-		if c.verdict == tessOnly {
+		r := c.r
+		switch {
+		case req.tessFirst && c.verdict == glyphUnsure && c.tess != 0:
+			r = c.tess
+		case c.verdict == tessOnly && !req.tessFirst:
 			// Measured on the tuning fonts, these are nearly always specks, dotted value
 			// lines or label strokes that the glyph recogniser rightly left out.
 			continue
 		}
-		b.WriteRune(c.r)
+		b.WriteRune(r)
 		conf = append(conf, c.conf)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: true}, nil

@@ -306,6 +306,12 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Tesseract's, drifted off the ink.
 		{kiosk.KindIDCardFront, "perspective", 753665257118550848, 87, "address"},
 		{kiosk.KindIDCardFront, "jpeg_low", 15607139764860433175, 33, "address"},
+		// A VIN Tesseract read 18 long (D5 as DS5) and the glyph recogniser 17.
+		{kiosk.KindVehicleLicence, "jpeg_low", 4441806086065675937, 45, "vin"},
+		// Vehicle types whose first character only Tesseract read right: 小 that the glyph
+		// recogniser, unsure, took for 卜; 重 that it merged with the end of the label.
+		{kiosk.KindVehicleLicence, "blur", 13258261764589130540, 88, "vehicle_type"},
+		{kiosk.KindVehicleLicence, "noise", 323710506359617687, 87, "vehicle_type"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -365,7 +371,7 @@ func TestReadBugFailsTheRead(t *testing.T) {
 func TestMergeLatin(t *testing.T) {
 	tess := fields.Reading{Text: "POV108W", Conf: []float64{1, 1, 0.97, 1, 1, 1, 0.9}}
 	glyphRead := fields.Reading{Text: "P0V108V", Conf: []float64{1, 0.99, 1, 1, 1, 1, 0.3}}
-	got := mergeLatin(tess, glyphRead)
+	got := mergeLatin(tess, glyphRead, 0)
 	// The sure glyph 0 replaces O, doubtful; the unsure glyph V leaves Tesseract's W, doubtful.
 	if got.Text != "P0V108W" {
 		t.Errorf("got %q, want P0V108W", got.Text)
@@ -378,7 +384,26 @@ func TestMergeLatin(t *testing.T) {
 	if tess.Conf[1] != 1 || tess.Text != "POV108W" {
 		t.Error("the Tesseract reading was changed in place")
 	}
-	if got := mergeLatin(tess, fields.Reading{Text: "P0V108", Conf: []float64{1, 1, 1, 1, 1, 1}}); got.Text != tess.Text {
+	if got := mergeLatin(tess, fields.Reading{Text: "P0V108", Conf: []float64{1, 1, 1, 1, 1, 1}}, 0); got.Text != tess.Text {
 		t.Error("reads of different lengths were merged")
+	}
+	// A VIN one character too long (S read twice over the ink of D5) beside a glyph read of
+	// 17 that it holds, less that character.
+	long := fields.Reading{Text: "LZZ1CLDS56NP756515", Conf: []float64{1, 1, 1, 0.6, 0.86, 1, 1, 0.92, 0.92, 1, 1, 1, 1, 1, 1, 1, 1, 1}}
+	vin := fields.Reading{Text: "LZZ1CLD56NP756515", Conf: []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}}
+	got = mergeLatin(long, vin, 17)
+	if got.Text != vin.Text {
+		t.Fatalf("got %q, want %q", got.Text, vin.Text)
+	}
+	for i, want := range []float64{1, 1, 1, 0.6, 0.86, 1, disputedConf, disputedConf, 1} {
+		if got.Conf[i] != want {
+			t.Errorf("char %d: confidence %.2f, want %.2f", i, got.Conf[i], want)
+		}
+	}
+	if got := mergeLatin(long, vin, 0); got.Text != long.Text {
+		t.Error("a read of no known length lost a character")
+	}
+	if got := mergeLatin(long, fields.Reading{Text: "LZZ1CLD56NP756516", Conf: vin.Conf}, 17); got.Text != long.Text {
+		t.Error("a character dropped where the two reads differ elsewhere too")
 	}
 }

@@ -33,6 +33,10 @@ type request struct {
 	// nearly touch, the crop keeps the label's end, which a digit read makes into digits
 	// (码 read as 34); the glyph recogniser finds it and it is blanked out first.
 	label string
+	// tessFirst, with glyph, gives Tesseract's reading wherever the glyph recogniser is
+	// unsure, Tesseract-only characters included: a second opinion on a value of a closed
+	// set, whose own check then tells which reading holds a member.
+	tessFirst bool
 }
 
 // recognizer reads the text of one region image. It is the seam where another recognizer (for

@@ -46,7 +46,7 @@ func IDFront(r Readings, today ident.Date) map[string]Value {
 	out := map[string]Value{
 		"name":       Name(r.first("name")),
 		"sex":        Sex(r.first("sex")),
-		"ethnicity":  Ethnicity(r.first("ethnicity")),
+		"ethnicity":  firstValid(Ethnicity, r["ethnicity"]),
 		"birth_date": Date(r.first("birth_date"), today),
 		"address":    Address(r.first("address")),
 	}
@@ -92,10 +92,10 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 	out := map[string]Value{
 		"plate_number":  PlateBoth(r.first("plate_number"), r.second("plate_number")),
-		"vehicle_type":  VehicleType(r.first("vehicle_type")),
+		"vehicle_type":  firstValid(VehicleType, r["vehicle_type"]),
 		"owner":         Owner(r.first("owner")),
 		"address":       Address(r.first("address")),
-		"use_nature":    UseNature(r.first("use_nature")),
+		"use_nature":    firstValid(UseNature, r["use_nature"]),
 		"brand_model":   Text(r.first("brand_model"), "品牌型号"),
 		"vin":           VIN(r.first("vin")),
 		"engine_number": EngineNumber(r.first("engine_number")),
