@@ -153,6 +153,30 @@ func (c *bgr) denoise() {
 	c.filter(func(src gocv.Mat, dst *gocv.Mat) { gocv.MedianBlur(src, dst, 3) })
 }
 
+// flatten evens out uneven light (a lamp's glare spreading over half the card): each channel
+// is divided by its background, the canvas with the ink closed over by a kernel wider than any
+// stroke and smoothed. Ink keeps its contrast to the paper around it, wherever the paper lies
+// between dim and washed out, so that one ink threshold per crop holds across it. Ink under the
+// glare's saturated core is gone and stays gone.
+func (c *bgr) flatten() {
+	k := max(9, c.h/40) | 1
+	src, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)
+	if err != nil {
+		return
+	}
+	defer src.Close()
+	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(k, k))
+	defer kernel.Close()
+	bg := gocv.NewMat()
+	defer bg.Close()
+	gocv.MorphologyEx(src, &bg, gocv.MorphClose, kernel)
+	gocv.GaussianBlur(bg, &bg, image.Pt(0, 0), float64(k), float64(k), gocv.BorderReplicate)
+	back := bg.ToBytes()
+	for i, v := range c.pix {
+		c.pix[i] = uint8(min(255, int(v)*255/max(1, int(back[i]))))
+	}
+}
+
 // filter replaces the canvas with what f makes of it.
 func (c *bgr) filter(f func(src gocv.Mat, dst *gocv.Mat)) {
 	src, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)

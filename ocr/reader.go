@@ -155,6 +155,9 @@ func (r *Reader) rectify(img []byte, kind kiosk.DocKind) (*card, flagSet, error)
 	c := &card{bgr: warp(m, f.q, w, h), kind: kind}
 	r.classify(c, family, flags)
 	canvasFlags(c, flags)
+	if flags.has(kiosk.FlagGlare) {
+		c.flatten()
+	}
 	// A dark photo is mostly sensor noise, which is taken out; a blurred one's strokes are
 	// sharpened (sharpening a dark one would make its noise into ink).
 	switch {

@@ -312,6 +312,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// recogniser, unsure, took for 卜; 重 that it merged with the end of the label.
 		{kiosk.KindVehicleLicence, "blur", 13258261764589130540, 88, "vehicle_type"},
 		{kiosk.KindVehicleLicence, "noise", 323710506359617687, 87, "vehicle_type"},
+		// Glare over half a licence: the paper from dim to washed out, one ink threshold
+		// per crop took the dim paper for ink until the light was evened out.
+		{kiosk.KindVehicleLicence, "degraded", 5041485586610550382, 50, "owner"},
+		{kiosk.KindVehicleLicence, "degraded", 5041485586610550382, 50, "register_date"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
