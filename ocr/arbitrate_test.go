@@ -72,6 +72,18 @@ func TestArbitrate(t *testing.T) {
 		{"weak letter between", []glyph.Char{gch('A', 0, 20, 0.99), gch('B', 40, 60, 0.99)},
 			[]gosseract.BoundingBox{sym("A", 0, 20, 98), sym("I", 27, 31, 40), sym("B", 40, 60, 99)},
 			"AIB", nil, []verdict{agreed, tessOnly, agreed}},
+		// The glyph recogniser unsure of two letters that Tesseract is sure of.
+		{"unsure letters", []glyph.Char{gch('牌', 0, 35, 0.99), gch('1', 40, 48, 0.75), gch('W', 49, 90, 0.71), gch('D', 95, 120, 0.99)},
+			[]gosseract.BoundingBox{sym("牌", 0, 35, 99), sym("B", 40, 64, 99), sym("Y", 66, 90, 99), sym("D", 95, 120, 99)},
+			"牌BYD", []float64{1, doubtConf, doubtConf}, []verdict{agreed, glyphUnsure, glyphUnsure, agreed}},
+		// B cut into a sure 1 (its stem) and an unsure 3; Tesseract read one B over both.
+		{"letter cut in two", []glyph.Char{gch('牌', 0, 35, 0.99), gch('1', 40, 49, 0.96), gch('3', 50, 62, 0.54), gch('M', 66, 100, 0.99)},
+			[]gosseract.BoundingBox{sym("牌", 0, 35, 99), sym("B", 40, 62, 93), sym("M", 66, 100, 99)},
+			"牌BM", []float64{1, doubtConf}, []verdict{agreed, glyphUnsure, agreed}},
+		// Below Tesseract's sureness the glyph recogniser's letter stays.
+		{"unsure letter, Tesseract unsure too", []glyph.Char{gch('A', 0, 20, 0.6)},
+			[]gosseract.BoundingBox{sym("R", 0, 20, 70)},
+			"A", nil, []verdict{glyphUnsure}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
