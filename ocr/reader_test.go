@@ -320,6 +320,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// BY read as 1W, B as a sure 1 and an unsure 3.
 		{kiosk.KindVehicleLicence, "clean", 10198407741889760449, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "perspective", 180422994950425736, 89, "brand_model"},
+		// The end of the label 注册登记日期 caught before the date, read as digits (173922…)
+		// by Tesseract and left apart by the glyph recogniser.
+		{kiosk.KindVehicleLicence, "clean", 7186557423640667919, 91, "register_date"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -62,16 +62,16 @@ var variants = map[kiosk.DocKind]variant{
 	kiosk.KindVehicleLicence: {0.035, 0.51, 0.19, 0.585, "使用性质", "品牌型号", changedFrom(kiosk.KindVehicleLicence,
 		region{"brand_model", 0.16, 0.52, 0.50, 0.62, free, 1, 0},
 		region{"use_nature", 0.625, 0.52, 0.97, 0.62, free, 1, 0},
-		region{"engine_number", 0.42, 0.63, 0.97, 0.73, latin(wlEngine), 1, 0},
-		region{"vin", 0.45, 0.74, 0.97, 0.84, latin(wlVIN), 1, 0},
+		region{"engine_number", 0.42, 0.63, 0.97, 0.73, labelled(wlEngine, "发动机号码"), 1, 0},
+		region{"vin", 0.45, 0.74, 0.97, 0.84, labelled(wlVIN, "车辆识别代号"), 1, 0},
 		// 注册登记日期 is a longer label than 注册日期.
-		region{"register_date", 0.435, 0.85, 0.64, 0.95, latin(wlDate), 1, 0},
+		region{"register_date", 0.435, 0.85, 0.64, 0.95, labelled(wlDate, "注册登记日期"), 1, 0},
 	), &olderInk{0.29, 0.38, 0.52, 0.60}},
 	// The older 驾驶证 prints 有效起始日期 and the date, then 有效期限 and a term (6年, 10年,
 	// 长期) on the same bottom row. The term is read by both recognisers: chi_sim alone takes
 	// a blurred 长 for 发.
 	kiosk.KindDrivingLicence: {0.035, 0.84, 0.25, 0.905, "有效期限", "有效起始日期", changedFrom(kiosk.KindDrivingLicence,
-		region{"validity", 0.22, 0.85, 0.44, 0.95, latin(wlDate), 1, 0},
+		region{"validity", 0.22, 0.85, 0.44, 0.95, labelled(wlDate, "有效起始日期"), 1, 0},
 		region{"validity", 0.58, 0.85, 0.72, 0.95, free, 1, 0},
 	), nil},
 }

@@ -75,8 +75,16 @@ func checkDate(text string, g glyphs, today ident.Date, future bool) (Value, ide
 	if !future && d.String() > today.String() {
 		return invalid(text, g.conf(), "date after today"), d
 	}
+	if d.Year < firstYear {
+		// No holder living was born, and no card was issued, before then: 1026 is a
+		// 2 misread as 1.
+		return invalid(text, g.conf(), "year before 1900"), d
+	}
 	return valid(text, g.conf()), d
 }
+
+// firstYear is the earliest year a date on a document in use can have.
+const firstYear = 1900
 
 // Date reads a date printed as digits with any separators: `1985 年 3 月 12 日`,
 // `2015.02.18`, `2018-07-13`, `19850312`. Dates after today are invalid.

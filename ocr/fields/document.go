@@ -69,13 +69,14 @@ func IDBack(r Readings, today ident.Date) map[string]Value {
 
 // DrivingLicence normalises the main page of a driving licence.
 func DrivingLicence(r Readings, today ident.Date) map[string]Value {
+	date := func(rd Reading) Value { return Date(rd, today) }
 	out := map[string]Value{
 		"name":             Name(r.first("name")),
 		"sex":              Sex(r.first("sex")),
 		"nationality":      Nationality(r.first("nationality")),
 		"address":          Address(r.first("address")),
-		"birth_date":       Date(r.first("birth_date"), today),
-		"first_issue_date": Date(r.first("first_issue_date"), today),
+		"birth_date":       firstValid(date, r["birth_date"]),
+		"first_issue_date": firstValid(date, r["first_issue_date"]),
 		"classes":          firstValid(Classes, r["classes"]),
 	}
 	p := person(out["birth_date"], out["sex"])
@@ -90,6 +91,7 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 
 // VehicleLicence normalises the main page of a vehicle licence.
 func VehicleLicence(r Readings, today ident.Date) map[string]Value {
+	date := func(rd Reading) Value { return Date(rd, today) }
 	out := map[string]Value{
 		"plate_number":  PlateBoth(r.first("plate_number"), r.second("plate_number")),
 		"vehicle_type":  firstValid(VehicleType, r["vehicle_type"]),
@@ -99,8 +101,8 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 		"brand_model":   Text(r.first("brand_model"), "品牌型号"),
 		"vin":           VIN(r.first("vin")),
 		"engine_number": EngineNumber(r.first("engine_number")),
-		"register_date": Date(r.first("register_date"), today),
-		"issue_date":    Date(r.first("issue_date"), today),
+		"register_date": firstValid(date, r["register_date"]),
+		"issue_date":    firstValid(date, r["issue_date"]),
 	}
 	rowsSwapped(out, r)
 	checkOrder(out, "register_date", "issue_date")

@@ -98,6 +98,8 @@ func TestDate(t *testing.T) {
 		{"2O18-O7-13", "2018-07-13", true},
 		{"1971-96-12", "1971-96-12", false},
 		{"2030-01-01", "2030-01-01", false}, // after today
+		{"1026-03-06", "1026-03-06", false}, // before any card or holder
+		{"1900-01-01", "1900-01-01", true},
 		{"Valid", "Valid", false},
 	}
 	for _, tt := range tests {
