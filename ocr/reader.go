@@ -265,6 +265,10 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
 }
 
+// tessSure is the Tesseract confidence above which a character of a value of no fixed length
+// is not dropped for being absent from the glyph read.
+const tessSure = 0.95
+
 // closedSets are the checks of the Chinese values printed from a closed set of names.
 var closedSets = map[string]func(fields.Reading) fields.Value{
 	"vehicle_type": fields.VehicleType,
@@ -278,18 +282,27 @@ var closedSets = map[string]func(fields.Reading) fields.Value{
 // such disputes where it was sure it was right in four, Tesseract in none; where it was unsure,
 // Tesseract was right), at disputedConf; otherwise it stays Tesseract's, at doubtConf.
 //
-// A value of a known length n (a VIN: 17) that Tesseract read one character too long and the
-// glyph recogniser read as long as it must be is the glyph recogniser's when dropping one
-// character of Tesseract's gives it (1L0 for 10: the foot of a 1 read as L): the two agree on
-// every other character, and those beside the dropped one stay disputed. Other reads of
-// different lengths are not aligned here: rd is returned as it is.
+// A read Tesseract made one character longer is the glyph recogniser's when dropping one
+// character of Tesseract's gives it (1L0 for 10: the foot of a 1 read as L; DS5 for D5): the
+// two agree on every other character, and those beside the dropped one stay disputed. For a
+// value of a known length n (a VIN: 17) the glyph read must be that long; for one of no fixed
+// length (n = 0) the glyph recogniser must be sure of every character and Tesseract unsure of
+// the one dropped, which must lie within the value: the glyph recogniser loses a value's first
+// letter to the label's end about as often as Tesseract reads the label's end as one more (on
+// two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
+// numbers and spoiled four). Other reads of different lengths are not aligned here: rd is
+// returned as it is.
 func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)
 	if len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
 		return rd
 	}
-	if n > 0 && len(a) == n+1 && len(b) == n {
+	sure := !slices.ContainsFunc(second.Conf, func(c float64) bool { return c < glyph.Threshold })
+	if len(a) == len(b)+1 && (n == 0 && sure || len(b) == n) {
 		for i := range a {
+			if n == 0 && (rd.Conf[i] >= tessSure || i == 0 || i == len(a)-1) {
+				continue
+			}
 			if string(a[:i])+string(a[i+1:]) == second.Text {
 				conf := slices.Delete(slices.Clone(rd.Conf), i, i+1)
 				for _, k := range []int{i - 1, i} {

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -323,6 +324,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// The end of the label 注册登记日期 caught before the date, read as digits (173922…)
 		// by Tesseract and left apart by the glyph recogniser.
 		{kiosk.KindVehicleLicence, "clean", 7186557423640667919, 91, "register_date"},
+		// An engine number Tesseract read with an S too many (7WAS549921), unsure of it.
+		{kiosk.KindVehicleLicence, "rotate180", 1043167094261346944, 88, "engine_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -411,8 +414,20 @@ func TestMergeLatin(t *testing.T) {
 			t.Errorf("char %d: confidence %.2f, want %.2f", i, got.Conf[i], want)
 		}
 	}
-	if got := mergeLatin(long, vin, 0); got.Text != long.Text {
-		t.Error("a read of no known length lost a character")
+	// Of no known length, the character goes only when Tesseract was unsure of it.
+	if got := mergeLatin(long, vin, 0); got.Text != vin.Text {
+		t.Errorf("got %q, want %q", got.Text, vin.Text)
+	}
+	sureS := fields.Reading{Text: long.Text, Conf: slices.Clone(long.Conf)}
+	sureS.Conf[7] = 0.99
+	if got := mergeLatin(sureS, vin, 0); got.Text != long.Text {
+		t.Error("a read of no known length lost a character Tesseract was sure of")
+	}
+	// Nor is a read cut to a glyph read that holds its end: the glyph recogniser, as often
+	// as it leaves out the label's end read as digits, loses a value's first letter.
+	engine := fields.Reading{Text: "3338XVE476805", Conf: []float64{0.96, 0.83, 0.92, 0.92, 0.95, 0.97, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99}}
+	if got := mergeLatin(engine, fields.Reading{Text: "XVE476805", Conf: []float64{1, 1, 1, 1, 1, 1, 1, 1, 1}}, 0); got.Text != engine.Text {
+		t.Errorf("got %q, want Tesseract's %q", got.Text, engine.Text)
 	}
 	if got := mergeLatin(long, fields.Reading{Text: "LZZ1CLD56NP756516", Conf: vin.Conf}, 17); got.Text != long.Text {
 		t.Error("a character dropped where the two reads differ elsewhere too")
