@@ -1,6 +1,8 @@
 package ocr
 
 import (
+	"image"
+
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 )
 
@@ -62,6 +64,12 @@ func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
 		if c.kind == kiosk.KindAuto {
 			c.kind = family
 		}
+		// Without colour (a photocopy) the portrait is still the darkest block of a card
+		// that carries one: found in the mirrored place, the card lies upside down.
+		if p, ok := portraits[c.kind]; ok && p.mirrored(c.bgr) {
+			c.rotate180()
+			flags.add(kiosk.FlagUpsideDown)
+		}
 		return
 	}
 	if bestDown {
@@ -74,6 +82,36 @@ func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
 	case best != c.kind && sameFamily(best, c.kind) && scores[c.kind] < minCue/2:
 		flags.add(kiosk.FlagWrongSide)
 	}
+}
+
+// portrait is the photo block of a kind that carries one (CARDS.md §2.2, §2.3).
+type portrait struct{ x0, y0, x1, y1 float64 }
+
+var portraits = map[kiosk.DocKind]portrait{
+	kiosk.KindIDCardFront:    {0.62, 0.12, 0.94, 0.74},
+	kiosk.KindDrivingLicence: {0.72, 0.42, 0.96, 0.90},
+}
+
+// portraitMargin is how much darker (mean luma) the mirrored place must be than the portrait's
+// own: text is sparse ink on paper, a portrait a block of mid tones.
+const portraitMargin = 12
+
+// mirrored reports whether the portrait lies in its point-mirrored place.
+func (p portrait) mirrored(c *bgr) bool {
+	up := meanLuma(c.luma(c.rect(p.x0, p.y0, p.x1, p.y1)))
+	down := meanLuma(c.luma(c.rect(1-p.x1, 1-p.y1, 1-p.x0, 1-p.y0)))
+	return down+portraitMargin < up
+}
+
+func meanLuma(g *image.Gray) float64 {
+	if len(g.Pix) == 0 {
+		return 0
+	}
+	sum := 0
+	for _, v := range g.Pix {
+		sum += int(v)
+	}
+	return float64(sum) / float64(len(g.Pix))
 }
 
 func sameFamily(a, b kiosk.DocKind) bool {

@@ -326,6 +326,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 7186557423640667919, 91, "register_date"},
 		// An engine number Tesseract read with an S too many (7WAS549921), unsure of it.
 		{kiosk.KindVehicleLicence, "rotate180", 1043167094261346944, 88, "engine_number"},
+		// A photocopied ID card upside down: no colour to orient it, its portrait found in
+		// the mirrored place.
+		{kiosk.KindIDCardFront, "degraded", 11819897489211213267, 59, "name"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
