@@ -421,9 +421,13 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	// As many digits as the box is wide: Tesseract's symbol boxes on Chinese lines overlap,
 	// and a second symbol in the box of one digit is the same digit read twice.
 	fits := int(float64(g.Box.Dx())/(0.45*float64(max(1, g.Box.Dy()))) + 0.5)
-	if len(tr) > 1 && len(tr) <= fits && !slices.ContainsFunc(tr, func(r rune) bool { return !isLatinOrDigit(r) }) {
+	allLatin := !slices.ContainsFunc(tr, func(r rune) bool { return !isLatinOrDigit(r) })
+	mixed := g.Confidence < unsureKeep && slices.ContainsFunc(tr, isLatinOrDigit)
+	if len(tr) > 1 && len(tr) <= fits && (allLatin || mixed) {
 		// Several digits or letters where the glyph recogniser saw one character ("11" as
-		// 皿 or M): Tesseract separates Latin characters better. Doubtful either way.
+		// 皿 or M): Tesseract separates Latin characters better. Or a digit and an ideograph
+		// run together where it could not place the one character it saw (1号 read 崿).
+		// Doubtful either way.
 		// Each takes its share of the cell: Tesseract's symbol boxes drift off the ink
 		// here, and a line's ends are judged by the gaps between boxes (see trimStrays).
 		out := make([]arbChar, 0, len(tr))

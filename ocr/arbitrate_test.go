@@ -80,6 +80,15 @@ func TestArbitrate(t *testing.T) {
 		{"letter cut in two", []glyph.Char{gch('牌', 0, 35, 0.99), gch('1', 40, 49, 0.96), gch('3', 50, 62, 0.54), gch('M', 66, 100, 0.99)},
 			[]gosseract.BoundingBox{sym("牌", 0, 35, 99), sym("B", 40, 62, 93), sym("M", 66, 100, 99)},
 			"牌BM", []float64{1, doubtConf}, []verdict{agreed, glyphUnsure, agreed}},
+		// 1号 run together into one cell the glyph recogniser could not place (崿).
+		{"digit and ideograph run together", []glyph.Char{gch('4', 0, 20, 0.99), gch('崿', 26, 78, 0.01)},
+			[]gosseract.BoundingBox{sym("4", 0, 20, 99), sym("1", 25, 37, 99), sym("号", 48, 79, 97)},
+			"41号", []float64{1, doubtConf, doubtConf}, []verdict{agreed, disputed, disputed}},
+		// Two ideographs Tesseract read in one cell the glyph recogniser could not place: the
+		// cell stays one character.
+		{"ideograph split by Tesseract", []glyph.Char{gch('顺', 0, 36, 0.1)},
+			[]gosseract.BoundingBox{sym("川", 0, 14, 90), sym("页", 16, 36, 90)},
+			"顺", nil, []verdict{glyphUnsure}},
 		// Below Tesseract's sureness the glyph recogniser's letter stays.
 		{"unsure letter, Tesseract unsure too", []glyph.Char{gch('A', 0, 20, 0.6)},
 			[]gosseract.BoundingBox{sym("R", 0, 20, 70)},

@@ -329,6 +329,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A photocopied ID card upside down: no colour to orient it, its portrait found in
 		// the mirrored place.
 		{kiosk.KindIDCardFront, "degraded", 11819897489211213267, 59, "name"},
+		// A house number's last digit run into 号 (741号 read 74崿).
+		{kiosk.KindDrivingLicence, "blur", 10525764980906779390, 91, "address"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
