@@ -2,7 +2,9 @@ package ocr
 
 import (
 	"image"
+	"image/color"
 	"math"
+	"slices"
 	"sort"
 
 	"gocv.io/x/gocv"
@@ -74,7 +76,10 @@ func findCard(src gocv.Mat) found {
 	defer blurred.Close()
 	gocv.GaussianBlur(small, &blurred, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
 	support := borderContrast{pix: blurred.ToBytes(), w: blurred.Cols(), h: blurred.Rows()}
-	best, ok := pickQuad(candidates(small), support.of)
+	cands, bodies := candidates(small)
+	// Only a body of a card's own shape is a card: not one merged with a patch of background.
+	bodies = slices.DeleteFunc(bodies, func(q quad) bool { return aspectError(q.aspect()) > bodyAspect })
+	best, ok := pickQuad(cands, bodies, support.of, float64(small.Cols()*small.Rows()))
 	if !ok {
 		return f
 	}
@@ -88,18 +93,20 @@ func findCard(src gocv.Mat) found {
 
 // candidates returns the card-shaped outlines of a BGR frame. Edges come first (a card on any
 // background has a continuous border), then brightness segmentation (a pale card on a busy
-// background whose texture breaks edge contours).
-func candidates(frame gocv.Mat) []quad {
+// background whose texture breaks edge contours). In a dark photo, bodies are the outlines
+// of the card found as a body (see darkBody), to be tried around a portrait (see pickQuad).
+func candidates(frame gocv.Mat) (cands, bodies []quad) {
 	gray := gocv.NewMat()
 	defer gray.Close()
 	gocv.CvtColor(frame, &gray, gocv.ColorBGRToGray)
 	gocv.GaussianBlur(gray, &gray, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
 	// Stretch a dark photo to the full range, so that the edge thresholds below find its
 	// border as they would in daylight.
+	dark := false
 	if mean := gray.Mean(); mean.Val1 < 80 {
 		gocv.Normalize(gray, &gray, 0, 255, gocv.NormMinMax)
+		dark = true
 	}
-	var cands []quad
 	minArea := 0.04 * float64(gray.Cols()*gray.Rows())
 
 	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5))
@@ -149,7 +156,36 @@ func candidates(frame gocv.Mat) []quad {
 	cands = append(cands, quadsFrom(bin, minArea)...)
 	// A card darker than its background is the dark class.
 	gocv.BitwiseNot(bin, &bin)
-	return append(cands, quadsFrom(bin, minArea)...)
+	cands = append(cands, quadsFrom(bin, minArea)...)
+	if dark {
+		bodies = darkBody(gray, wide, minArea)
+	}
+	return cands, bodies
+}
+
+// darkBody finds a dark photo's card as a body rather than an outline: the stretched noise
+// leaves spurs on the border's edges that pull a hull's corners out. The stretched frame is
+// smoothed once more, its edges closed and filled, and the fill opened by a kernel an 18th of
+// the frame's height, wider than any spur.
+func darkBody(gray gocv.Mat, closeK gocv.Mat, minArea float64) []quad {
+	sm := gocv.NewMat()
+	defer sm.Close()
+	gocv.GaussianBlur(gray, &sm, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
+	gocv.MedianBlur(sm, &sm, 7)
+	gocv.MedianBlur(sm, &sm, 5)
+	edges := gocv.NewMat()
+	defer edges.Close()
+	gocv.Canny(sm, &edges, 20, 60)
+	gocv.MorphologyEx(edges, &edges, gocv.MorphClose, closeK)
+	contours := gocv.FindContours(edges, gocv.RetrievalExternal, gocv.ChainApproxSimple)
+	defer contours.Close()
+	filled := gocv.NewMatWithSize(edges.Rows(), edges.Cols(), gocv.MatTypeCV8U)
+	defer filled.Close()
+	gocv.DrawContours(&filled, contours, -1, color.RGBA{255, 255, 255, 0}, -1)
+	k := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(edges.Rows()/18|1, edges.Rows()/18|1))
+	defer k.Close()
+	gocv.MorphologyEx(filled, &filled, gocv.MorphOpen, k)
+	return quadsFrom(filled, minArea)
 }
 
 // minSupport is the share of a candidate's outline that must separate two different colours
@@ -157,13 +193,15 @@ func candidates(frame gocv.Mat) []quad {
 // hand, glare or a similar background hides part of it.
 const minSupport = 0.6
 
-// pickQuad chooses the card among candidate outlines: the largest (weighted by how close its
-// aspect is to a document's) of those with support, else of all of them, so that a card whose
-// border cannot be seen at all is still tried.
-func pickQuad(cands []quad, supportOf func(quad) float64) (quad, bool) {
+// pickQuad chooses the card among candidate outlines and bodies (of a dark photo's card): the
+// largest (weighted by how close its aspect is to a document's) of those with support, else of
+// all of them, so that a card whose border cannot be seen at all is still tried; but a body
+// around a supported outline of a portrait's size (a share portraitArea of the frame's area)
+// is the card.
+func pickQuad(cands, bodies []quad, supportOf func(quad) float64, frameArea float64) (quad, bool) {
 	best, bestScore := quad{}, 0.0
 	bestSupported, bestSupportedScore := quad{}, 0.0
-	for _, q := range cands {
+	for _, q := range slices.Concat(cands, bodies) {
 		e := aspectError(q.aspect())
 		if e > 0.12 {
 			continue
@@ -181,10 +219,52 @@ func pickQuad(cands []quad, supportOf func(quad) float64) (quad, bool) {
 			bestSupported, bestSupportedScore = q, s*sup
 		}
 	}
+	if bestSupportedScore > 0 && bestSupported.area() < portraitArea*frameArea {
+		// In a dark photo the portrait's edge may stand out where the card's own border
+		// against the background does not: when the outline supported is of a portrait's
+		// size, a body around it, at least twice as large, is the card.
+		around, aroundSupport := quad{}, 0.0
+		for _, q := range bodies {
+			if q.area() < 2*bestSupported.area() || !q.holds(bestSupported) {
+				continue
+			}
+			if u := supportOf(q); u > aroundSupport {
+				around, aroundSupport = q, u
+			}
+		}
+		if aroundSupport > 0 {
+			return around, true
+		}
+	}
 	if bestSupportedScore > 0 {
 		return bestSupported, true
 	}
 	return best, bestScore > 0
+}
+
+// portraitArea is the share of the frame under which a supported outline in a dark photo may
+// be a portrait: a card that small (too_small) is rarer than a portrait found for it.
+const portraitArea = 0.12
+
+// bodyAspect bounds the aspect error of a card found as a body (darkBody).
+const bodyAspect = 0.05
+
+// holds reports whether every corner of p lies inside q (q convex, ordered around).
+func (q quad) holds(p quad) bool {
+	for _, c := range p {
+		sign := 0.0
+		for i := range q {
+			a, b := q[i], q[(i+1)%4]
+			cross := (b.X-a.X)*(c.Y-a.Y) - (b.Y-a.Y)*(c.X-a.X)
+			if cross*sign < 0 {
+				return false
+			}
+			if cross != 0 {
+				sign = cross
+			}
+		}
+	}
+	return true
 }
 
 // borderContrast measures how much of an outline separates two different colours: a card's

@@ -10,8 +10,8 @@ import (
 // TestFindCardCorners regenerates photos on which the card search once chose the wrong
 // outline — the whole 4:3 frame (within 10 % of a licence's aspect), a blob of textured
 // background, a card too dark to stand out, a pale card whose border shows only in pieces, a
-// dark photo's stretched noise — and checks that every corner is now found within
-// 2 % of the card's diagonal.
+// dark photo's stretched noise, a dark photo's portrait — and checks that every corner is now
+// found within 2 % of the card's diagonal.
 func TestFindCardCorners(t *testing.T) {
 	cases := []struct {
 		kind, condition string
@@ -37,6 +37,13 @@ func TestFindCardCorners(t *testing.T) {
 		// the first sampling offset.
 		{"id_card_front", "low_light", 3343229275687856774, 87},
 		{"id_card_front", "perspective", 10131174820562838088, 92},
+		// Dark photos whose only supported outline was the portrait (the card around it
+		// found as a body), or whose border's edge spurs pulled the hull's corners out.
+		{"id_card_front", "low_light", 12160899501893996196, 86},
+		{"id_card_front", "low_light", 3615703086149851336, 91},
+		{"driving_licence", "low_light", 17528257448434229854, 86},
+		{"id_card_back", "low_light", 16817212275365035422, 86},
+		{"vehicle_licence", "low_light", 5272971558645050675, 85},
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
