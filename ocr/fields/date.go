@@ -64,6 +64,20 @@ func dateAt(runs []glyphs, i int) (d glyphs, text string, n int) {
 	return nil, "", 0
 }
 
+// pastDate checks a date that must not lie ahead (checkDate). Years printed on a document
+// begin 19 or 20; a 9 in front is a 2 whose foot was lost (9019 for 2019). Only 2 gives a past
+// date there, but nothing confirms the rest of the year: the date stays for a person to
+// confirm.
+func pastDate(text string, g glyphs, today ident.Date) (Value, ident.Date) {
+	v, d := checkDate(text, g, today, false)
+	if v.Problem == "date after today" && text[0] == '9' {
+		if w, wd := checkDate("2"+text[1:], g, today, false); w.Valid {
+			return Value{Text: w.Text, Conf: min(w.Conf, capSnapped), Valid: true, Problem: "year began with 9"}, wd
+		}
+	}
+	return v, d
+}
+
 // checkDate validates a normalised YYYY-MM-DD, also refusing dates after today unless future is
 // allowed (only a validity end may lie ahead).
 func checkDate(text string, g glyphs, today ident.Date, future bool) (Value, ident.Date) {
@@ -93,15 +107,7 @@ func Date(rd Reading, today ident.Date) Value {
 	runs := digitRuns(g)
 	for i := range runs {
 		if dg, text, n := dateAt(runs, i); n > 0 {
-			v, _ := checkDate(text, dg, today, false)
-			if v.Problem == "date after today" && text[0] == '9' {
-				// Years printed on a document begin 19 or 20; a 9 in front is a 2 whose foot
-				// was lost (9019 for 2019). Only 2 gives a past date there, but nothing
-				// confirms the rest of the year: the date stays for a person to confirm.
-				if w, _ := checkDate("2"+text[1:], dg, today, false); w.Valid {
-					return Value{Text: w.Text, Conf: min(w.Conf, capSnapped), Valid: true, Problem: "year began with 9"}
-				}
-			}
+			v, _ := pastDate(text, dg, today)
 			return v
 		}
 	}
@@ -129,7 +135,7 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 		i := 0
 		dg, text, n := dateAt(runs, 0)
 		if n > 0 && !haveFrom {
-			v.From, from = checkDate(text, dg, today, false)
+			v.From, from = pastDate(text, dg, today)
 			haveFrom = true
 		}
 		i += n

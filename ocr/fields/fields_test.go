@@ -388,6 +388,11 @@ func TestDateYearNine(t *testing.T) {
 	if got := Date(rd("9029-12-13", 0.95), today); got.Valid {
 		t.Errorf("9029-12-13 → %+v, want invalid (2029 is after today)", got)
 	}
+	// The start of a period of validity likewise.
+	v := ParseValidity(today, rd("9019-12-13至2029-12-13", 0.95))
+	if v.From.Text != "2019-12-13" || !v.From.Valid || v.From.Conf >= 0.8 {
+		t.Errorf("validity from %+v, want 2019-12-13 valid below 0.80", v.From)
+	}
 }
 
 func TestEngineNumberCutShort(t *testing.T) {
