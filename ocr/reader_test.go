@@ -331,6 +331,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindIDCardFront, "degraded", 11819897489211213267, 59, "name"},
 		// A house number's last digit run into 号 (741号 read 74崿).
 		{kiosk.KindDrivingLicence, "blur", 10525764980906779390, 91, "address"},
+		// A two-character owner in a noisy photo, once lost to the guilloche counted as ink.
+		{kiosk.KindVehicleLicence, "noise", 9503796181024580184, 92, "owner"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

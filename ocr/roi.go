@@ -211,10 +211,11 @@ func onLine(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
 
 // inkShare is the share of a value's search box that its ink surely covers. A value of one or
 // two characters (汉 in the ethnicity box, 男) covers about 1 % of it: a higher share would
-// take the guilloche's level for the ink's, and the guilloche would count as ink.
+// take the guilloche's level for the ink's, and the guilloche would count as ink. So may an
+// owner of two characters in the row the longest company names fill.
 func inkShare(key string) float64 {
 	switch key {
-	case "sex", "ethnicity", "nationality":
+	case "sex", "ethnicity", "nationality", "owner":
 		return 0.005
 	}
 	return inkShareText
