@@ -465,6 +465,11 @@ func TestOwnerLabelEnd(t *testing.T) {
 		{"人宁波大众物流有限公司", "宁波大众物流有限公司", false},
 		{"梁文", "梁文", true},
 		{"宁波人和物流有限公司", "宁波人和物流有限公司", true},
+		// A company's name cut short by glare reads like a long personal name.
+		{"宁波顺达", "宁波顺达", false},
+		{"欧阳文", "欧阳文", true},
+		{"阿依古丽·买买提", "阿依古丽·买买提", true},
+		{"余姚市汽车运输公司车队", "余姚市汽车运输公司车队", true},
 	} {
 		in := rd(tt.in, 0.98)
 		in.Arbitrated = true

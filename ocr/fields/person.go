@@ -220,8 +220,18 @@ func Owner(rd Reading) Value {
 	if cut {
 		v.Conf = min(v.Conf, capSnapped)
 	}
+	// Four characters or more without a transliteration's dot are seldom a person and end a
+	// company in its kind (公司, 厂, 合作社): without one, a company's name lost its end to
+	// glare or the crop (宁波顺达 of 宁波顺达货运有限公司), whatever the characters read say.
+	if rs := []rune(v.Text); len(rs) >= 4 && !strings.ContainsRune(v.Text, '·') && !strings.ContainsRune(companyEnds, rs[len(rs)-1]) {
+		v.Conf = min(v.Conf, capSnapped)
+	}
 	return v
 }
+
+// companyEnds are the characters a company's or an office's name ends in (有限公司, 厂, 中心,
+// 合作社, 商店, 事务所, 医院, 车队, 农场, 加油站, 经营部, 银行, 协会, 学校, 幼儿园 …).
+const companyEnds = "司厂局心社店所院队场站部行会校馆处团段园"
 
 // useNatures are the printed values of 使用性质 (CARDS.md §2.4).
 var useNatures = []string{"非营运", "营运", "货运", "公路客运", "旅游客运", "出租客运", "租赁", "危化品运输",
