@@ -77,8 +77,6 @@ func findCard(src gocv.Mat) found {
 	gocv.GaussianBlur(small, &blurred, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
 	support := borderContrast{pix: blurred.ToBytes(), w: blurred.Cols(), h: blurred.Rows()}
 	cands, bodies := candidates(small)
-	// Only a body of a card's own shape is a card: not one merged with a patch of background.
-	bodies = slices.DeleteFunc(bodies, func(q quad) bool { return aspectError(q.aspect()) > bodyAspect })
 	best, ok := pickQuad(cands, bodies, support.of, float64(small.Cols()*small.Rows()))
 	if !ok {
 		return f
@@ -166,7 +164,8 @@ func candidates(frame gocv.Mat) (cands, bodies []quad) {
 // darkBody finds a dark photo's card as a body rather than an outline: the stretched noise
 // leaves spurs on the border's edges that pull a hull's corners out. The stretched frame is
 // smoothed once more, its edges closed and filled, and the fill opened by a kernel an 18th of
-// the frame's height, wider than any spur.
+// the frame's height, wider than any spur. Only a body of a card's own shape is kept: not one
+// merged with a patch of background.
 func darkBody(gray gocv.Mat, closeK gocv.Mat, minArea float64) []quad {
 	sm := gocv.NewMat()
 	defer sm.Close()
@@ -185,7 +184,7 @@ func darkBody(gray gocv.Mat, closeK gocv.Mat, minArea float64) []quad {
 	k := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(edges.Rows()/18|1, edges.Rows()/18|1))
 	defer k.Close()
 	gocv.MorphologyEx(filled, &filled, gocv.MorphOpen, k)
-	return quadsFrom(filled, minArea)
+	return slices.DeleteFunc(quadsFrom(filled, minArea), func(q quad) bool { return aspectError(q.aspect()) > bodyAspect })
 }
 
 // minSupport is the share of a candidate's outline that must separate two different colours
