@@ -116,6 +116,11 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		return nil, false
 	}
 	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
+	// Only Chinese text: a label before a Latin value is blanked by the read, which knows its
+	// characters (see dual.blankLabel), and digits' feet are too varied (the arc of a 2).
+	if rg.req.glyph && len(keep) == 1 && x0 < nomX0 {
+		x0 = trimLeadingLabel(cols[:x1], minCol, x0, lineH, func(x int) (int, int) { return colExtent(ink, x, y0, y1) })
+	}
 	// The label's English row, low on the line, may touch the value's last character (the U
 	// of Use against the foot of a 1): above it, in the line's upper half, they stand apart.
 	last := keep[len(keep)-1]
@@ -180,6 +185,52 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine func(spa
 		pieces = pieces[:len(pieces)-1]
 	}
 	return x1, cut
+}
+
+// trimLeadingLabel moves the left end x0 of a one-line value right past the end of the label
+// before it (号 of 品牌型号), printed against the value in a font wider than the layout allows
+// for, so that neither a gap nor the search box parts them. The label's Chinese row is smaller
+// than the value and stands on its English row, which the line's band leaves out: its columns
+// stop well above the line's foot. The value begins at the first column that reaches the foot;
+// what lies before it is the label's if it is a character's width and most of the line's
+// height (not the top stroke of 吉 or 一 of 一汽), or if the search box's edge cut it (刂 of
+// 型). The cut is at the column of least ink just before the value's first foot.
+func trimLeadingLabel(cols []int, minCol, x0, lineH int, extent func(x int) (top, foot int)) int {
+	footAt := lineH * 4 / 5
+	top, foot, first := lineH, -1, -1
+	for x := x0; x < min(len(cols), x0+3*lineH); x++ {
+		if cols[x] < minCol {
+			continue
+		}
+		t, f := extent(x)
+		if f >= footAt {
+			first = x
+			break
+		}
+		top, foot = min(top, t), max(foot, f)
+	}
+	if first < 0 || foot < 0 || first-x0 < lineH/4 || foot-top < lineH*3/5 && x0 > 0 {
+		return x0
+	}
+	cut := first
+	for x := first - 1; x >= max(x0, first-lineH/3); x-- {
+		if cols[x] <= cols[cut] {
+			cut = x
+		}
+	}
+	return cut
+}
+
+// colExtent returns the first and last rows of the band y0–y1 with ink in column x, relative to
+// y0; top > foot when there is none.
+func colExtent(ink func(x, y int) bool, x, y0, y1 int) (top, foot int) {
+	top, foot = y1-y0, -1
+	for y := y0; y < y1; y++ {
+		if ink(x, y) {
+			top, foot = min(top, y-y0), y-y0
+		}
+	}
+	return top, foot
 }
 
 // onLine reports whether the ink of columns k keeps to the text line y0–y1 (of a crop of
