@@ -98,7 +98,7 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 		"owner":         Owner(r.first("owner")),
 		"address":       Address(r.first("address")),
 		"use_nature":    firstValid(UseNature, r["use_nature"]),
-		"brand_model":   Text(r.first("brand_model"), "品牌型号"),
+		"brand_model":   BrandModel(r.first("brand_model")),
 		"vin":           VIN(r.first("vin")),
 		"engine_number": EngineNumber(r.first("engine_number")),
 		"register_date": firstValid(date, r["register_date"]),

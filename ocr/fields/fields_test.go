@@ -505,3 +505,29 @@ func TestAddressCutShort(t *testing.T) {
 		}
 	}
 }
+
+// TestBrandModel: the start of the next label read after a model's code is left out, and the
+// value, whose last character may have gone with it, is not settled.
+func TestBrandModel(t *testing.T) {
+	tests := []struct {
+		in, want string
+		settled  bool
+	}{
+		{"大众汽车牌SVW71810AJ", "大众汽车牌SVW71810AJ", true},
+		{"东风牌DFH5180XXYEX8使", "东风牌DFH5180XXYEX8", false},
+		{"东风牌DFH5180XXYEX8|", "东风牌DFH5180XXYEX8", false},
+		{"品牌型号 宝马牌BMW7200LM", "宝马牌BMW7200LM", true},
+		{"宝马牌bmw7200lm", "宝马牌BMW7200LM", true},
+		// Without a code after 牌 nothing tells where the value ends.
+		{"东风牌使", "东风牌使", true},
+		{"东风", "东风", true},
+	}
+	for _, tt := range tests {
+		in := rd(tt.in, 0.99)
+		in.Arbitrated = true
+		got := BrandModel(in)
+		if got.Text != tt.want || (got.Conf >= 0.8) != tt.settled {
+			t.Errorf("%q → %+v, want %q settled=%v", tt.in, got, tt.want, tt.settled)
+		}
+	}
+}

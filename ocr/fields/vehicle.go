@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 )
@@ -250,3 +251,30 @@ func EngineNumber(rd Reading) Value {
 	// P1C…) at full confidence, so it is never settled on its own.
 	return Value{Text: s, Conf: min(c, capUnverified)}
 }
+
+// BrandModel normalises a vehicle's brand and model, the brand's name and 牌 before the
+// model's code (大众汽车牌SVW71810AJ). The code is letters and digits (GB/T 9417): what follows
+// its last letter or digit is the start of the next label, run into the value on the older form
+// (EX8使用性质 read EX8使, EX8|), and is left out. The code's last character may have been cut
+// with it, so the value is not settled.
+func BrandModel(rd Reading) Value {
+	v := Text(rd, "品牌型号")
+	rs := []rune(v.Text)
+	i := strings.LastIndex(v.Text, "牌")
+	if i < 0 {
+		return v
+	}
+	brand := utf8.RuneCountInString(v.Text[:i]) + 1
+	end := len(rs)
+	for end > brand && !isCodeChar(rs[end-1]) {
+		end--
+	}
+	if end == len(rs) || end == brand {
+		return v
+	}
+	return Value{Text: string(rs[:end]), Conf: min(v.Conf, capSnapped)}
+}
+
+// isCodeChar reports whether r may be part of a model's code: an upper-case Latin letter or a
+// digit.
+func isCodeChar(r rune) bool { return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
