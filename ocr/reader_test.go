@@ -336,6 +336,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// the label, cut by the search box, once read as a first character (蚂宝马, 2汪福特).
 		{kiosk.KindVehicleLicence, "clean", 10794657746142128441, 87, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 13509614678019196107, 41, "brand_model"},
+		// The same before letters: 码 of 发动机号码 read as a 3 (3KU2662153), 号 of
+		// 车辆识别代号 as SS.
+		{kiosk.KindVehicleLicence, "clean", 3671101978822924744, 87, "engine_number"},
+		{kiosk.KindVehicleLicence, "blur", 97296425980431937, 90, "vin"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

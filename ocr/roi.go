@@ -116,9 +116,9 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		return nil, false
 	}
 	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
-	// Only Chinese text: a label before a Latin value is blanked by the read, which knows its
-	// characters (see dual.blankLabel), and digits' feet are too varied (the arc of a 2).
-	if rg.req.glyph && len(keep) == 1 && x0 < nomX0 {
+	// Only values printed right after a label: where a value has none before it (the
+	// validity line of an ID card's back) its digits' feet are too varied (the arc of a 2).
+	if (rg.req.glyph || rg.req.label != "") && len(keep) == 1 && x0 < nomX0 {
 		x0 = trimLeadingLabel(cols[:x1], minCol, x0, lineH, func(x int) (int, int) { return colExtent(ink, x, y0, y1) })
 	}
 	// The label's English row, low on the line, may touch the value's last character (the U
