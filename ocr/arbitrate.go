@@ -255,18 +255,26 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 }
 
 // pieceOfLetter drops a letter or digit the glyph recogniser alone saw that lies within the box
-// of a Tesseract letter taken beside it: the stem of a B that it read as 1, the rest as 3.
+// of a Tesseract letter taken beside it: the stem of a B that it read as 1, the rest as 3,
+// sure or not, where Tesseract read the B alone or in place of an unsure character. The B may
+// come after both pieces.
 func pieceOfLetter(cs []arbChar) []arbChar {
 	within := func(c arbChar, k int) bool {
-		if k < 0 || k >= len(cs) || cs[k].tessBox.Empty() {
+		if k < 0 || k >= len(cs) {
 			return false
 		}
 		t := cs[k].tessBox
-		return c.box.Min.X >= t.Min.X-2 && c.box.Max.X <= t.Max.X+2
+		if cs[k].verdict == tessLetter {
+			t = cs[k].box
+		}
+		return !t.Empty() && c.box.Min.X >= t.Min.X-2 && c.box.Max.X <= t.Max.X+2
+	}
+	alone := func(c arbChar) bool {
+		return c.verdict == glyphSure || c.verdict == glyphUnsure && c.tess == 0
 	}
 	out := cs[:0:0]
 	for i, c := range cs {
-		if c.verdict == glyphSure && isLatinOrDigit(c.r) && (within(c, i-1) || within(c, i+1)) {
+		if alone(c) && isLatinOrDigit(c.r) && (within(c, i-1) || within(c, i+1) || within(c, i+2)) {
 			continue
 		}
 		out = append(out, c)

@@ -340,6 +340,12 @@ func TestReadFieldRegressions(t *testing.T) {
 		// 车辆识别代号 as SS.
 		{kiosk.KindVehicleLicence, "clean", 3671101978822924744, 87, "engine_number"},
 		{kiosk.KindVehicleLicence, "blur", 97296425980431937, 90, "vin"},
+		// A plate once cropped from a few pixels before the label's end was cut off, the tip
+		// of 码 read with 浙 as 六.
+		{kiosk.KindVehicleLicence, "clean", 15454262645327555953, 90, "plate_number"},
+		// A blurred B the glyph recogniser read as an unsure 1 and 3, Tesseract as a B whose
+		// box runs over both (浙13B04645).
+		{kiosk.KindVehicleLicence, "blur", 11825325200551322769, 92, "plate_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

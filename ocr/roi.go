@@ -6,6 +6,11 @@ import "image"
 // CARDS.md §1 and a little more for corner error.
 const pad = 0.035
 
+// aa is the margin of a crop: a value is cropped tight, a few pixels for anti-aliasing, and
+// stretch adds clean white margins; image margins would bring back the ends of neighbouring
+// lines and labels.
+const aa = 3
+
 // span is a run of indices [a, b).
 type span struct{ a, b int }
 
@@ -118,8 +123,13 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
 	// Only values printed right after a label: where a value has none before it (the
 	// validity line of an ID card's back) its digits' feet are too varied (the arc of a 2).
+	left := aa
 	if (rg.req.glyph || rg.req.label != "") && len(keep) == 1 && x0 < nomX0 {
+		split := x0
 		x0 = trimLeadingLabel(cols[:x1], minCol, x0, lineH, func(x int) (int, int) { return colExtent(ink, x, y0, y1) })
+		if x0 != split {
+			left = 0 // the label's ink ends where it was cut
+		}
 	}
 	// The label's English row, low on the line, may touch the value's last character (the U
 	// of Use against the foot of a 1): above it, in the line's upper half, they stand apart.
@@ -133,10 +143,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		}
 	}
 	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
-	// Crop tight (a few pixels for anti-aliasing) and let stretch add clean white margins:
-	// image margins would bring back the ends of neighbouring lines and labels.
-	const aa = 3
-	r := image.Rect(x0-aa, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
+	r := image.Rect(x0-left, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
 	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3)), intoLabel
 }
 
