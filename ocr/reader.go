@@ -290,8 +290,9 @@ var closedSets = map[string]func(fields.Reading) fields.Value{
 // the one dropped, which must lie within the value: the glyph recogniser loses a value's first
 // letter to the label's end about as often as Tesseract reads the label's end as one more (on
 // two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
-// numbers and spoiled four). Other reads of different lengths are not aligned here: rd is
-// returned as it is.
+// numbers and spoiled four). A shorter glyph read, sure, is checked against the read's end
+// (see mendTail); other reads of different lengths are not aligned here: rd is returned as it
+// is.
 func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)
 	if len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
@@ -314,6 +315,9 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 			}
 		}
 	}
+	if sure && len(b) < len(a) && len(b)*2 >= len(a) {
+		return mendTail(rd, second)
+	}
 	if len(a) != len(b) {
 		return rd
 	}
@@ -329,6 +333,32 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	}
 	rd.Text, rd.Conf = string(a), conf
 	return rd
+}
+
+// mendTail checks the end of a Tesseract read rd against a shorter glyph read, sure of every
+// character, that lost the value's first characters to the label's end (16RAD… of LJ16RAD…):
+// where the two differ in one character only and Tesseract was unsure of it (L for 1 in a
+// serif face), the glyph recogniser's character is taken, disputed.
+func mendTail(rd, second fields.Reading) fields.Reading {
+	a, b := []rune(rd.Text), []rune(second.Text)
+	off := len(a) - len(b)
+	diff := -1
+	for i := range b {
+		if a[off+i] == b[i] {
+			continue
+		}
+		if diff >= 0 || rd.Conf[off+i] >= tessSure {
+			return rd
+		}
+		diff = off + i
+	}
+	if diff < 0 {
+		return rd
+	}
+	a[diff] = b[diff-off]
+	conf := slices.Clone(rd.Conf)
+	conf[diff] = min(conf[diff], disputedConf)
+	return fields.Reading{Text: string(a), Conf: conf, Arbitrated: rd.Arbitrated}
 }
 
 // glyphLatin reads a line of Latin letters and digits with the glyph recogniser, keeping

@@ -346,6 +346,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A blurred B the glyph recogniser read as an unsure 1 and 3, Tesseract as a B whose
 		// box runs over both (浙13B04645).
 		{kiosk.KindVehicleLicence, "blur", 11825325200551322769, 92, "plate_number"},
+		// A serif 1 Tesseract read as L (LJL6…), unsure, in a VIN whose first two letters the
+		// glyph recogniser lost to the label's end.
+		{kiosk.KindVehicleLicence, "perspective", 7799602494560274858, 91, "vin"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -443,6 +446,17 @@ func TestMergeLatin(t *testing.T) {
 	}
 	if got := mergeLatin(tess, fields.Reading{Text: "P0V108", Conf: []float64{1, 1, 1, 1, 1, 1}}, 0); got.Text != tess.Text {
 		t.Error("reads of different lengths were merged")
+	}
+	// A glyph read that lost the first letters to the label's end mends the one character
+	// of the end Tesseract was unsure of (L for 1), not one it was sure of.
+	lj := fields.Reading{Text: "LJL6RAD38S5186172", Conf: []float64{1, 1, 0.92, 0.92, 1, 1, 1, 1, 1, 0.91, 1, 1, 1, 1, 1, 1, 1}}
+	tail := fields.Reading{Text: "16RAD38S5186172", Conf: slices.Repeat([]float64{1}, 15)}
+	if got := mergeLatin(lj, tail, 17); got.Text != "LJ16RAD38S5186172" || got.Conf[2] != disputedConf {
+		t.Errorf("got %q %.2f, want LJ16RAD38S5186172 with the 1 disputed", got.Text, got.Conf)
+	}
+	lj.Conf[2] = 0.99
+	if got := mergeLatin(lj, tail, 17); got.Text != lj.Text {
+		t.Errorf("got %q: a character Tesseract was sure of was changed", got.Text)
 	}
 	// A VIN one character too long (S read twice over the ink of D5) beside a glyph read of
 	// 17 that it holds, less that character.
