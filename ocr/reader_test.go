@@ -349,6 +349,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A serif 1 Tesseract read as L (LJL6…), unsure, in a VIN whose first two letters the
 		// glyph recogniser lost to the label's end.
 		{kiosk.KindVehicleLicence, "perspective", 7799602494560274858, 91, "vin"},
+		// A year whose 2 ran into the label's English row (7022): years begin 19 or 20.
+		{kiosk.KindVehicleLicence, "clean", 15454262645327555953, 90, "register_date"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -65,15 +65,20 @@ func dateAt(runs []glyphs, i int) (d glyphs, text string, n int) {
 }
 
 // pastDate checks a date that must not lie ahead (checkDate). Years printed on a document
-// begin 19 or 20; a 9 in front is a 2 whose foot was lost (9019 for 2019). Only 2 gives a past
-// date there, but nothing confirms the rest of the year: the date stays for a person to
-// confirm.
+// begin 19 or 20, so a year's first digit follows from its second: a 9 in front is a 2 whose
+// foot was lost (9019 for 2019), a 7 or a 1 before 022 the 2 of 2022 run into the label's end.
+// Nothing confirms the rest of the year: the date stays for a person to confirm.
 func pastDate(text string, g glyphs, today ident.Date) (Value, ident.Date) {
 	v, d := checkDate(text, g, today, false)
-	if v.Problem == "date after today" && text[0] == '9' {
-		if w, wd := checkDate("2"+text[1:], g, today, false); w.Valid {
-			return Value{Text: w.Text, Conf: min(w.Conf, capSnapped), Valid: true, Problem: "year began with 9"}, wd
-		}
+	if v.Valid || (v.Problem != "date after today" && v.Problem != "year before 1900") {
+		return v, d
+	}
+	first := map[byte]string{'9': "1", '0': "2"}[text[1]]
+	if first == "" || first == text[:1] {
+		return v, d
+	}
+	if w, wd := checkDate(first+text[1:], g, today, false); w.Valid {
+		return Value{Text: w.Text, Conf: min(w.Conf, capSnapped), Valid: true, Problem: "year's first digit from its second"}, wd
 	}
 	return v, d
 }
