@@ -65,19 +65,16 @@ func dateAt(runs []glyphs, i int) (d glyphs, text string, n int) {
 }
 
 // pastDate checks a date that must not lie ahead (checkDate). Years printed on a document
-// begin 19 or 20, so a year's first digit follows from its second: a 9 in front is a 2 whose
-// foot was lost (9019 for 2019), a 7 or a 1 before 022 the 2 of 2022 run into the label's end.
-// Nothing confirms the rest of the year: the date stays for a person to confirm.
+// begin 19 or 20: a 20 misread as 90, 70 or 10 (the 2's foot lost, or the 2 run into the
+// label's end) is a 20. Only the 2's own look-alikes are taken for it: a year of other
+// digits (3922, label ink before 22) may have lost more than its first. Nothing confirms the
+// rest of the year: the date stays for a person to confirm.
 func pastDate(text string, g glyphs, today ident.Date) (Value, ident.Date) {
 	v, d := checkDate(text, g, today, false)
-	if v.Valid || (v.Problem != "date after today" && v.Problem != "year before 1900") {
+	if v.Valid || text[1] != '0' || !strings.ContainsRune("179", rune(text[0])) {
 		return v, d
 	}
-	first := map[byte]string{'9': "1", '0': "2"}[text[1]]
-	if first == "" || first == text[:1] {
-		return v, d
-	}
-	if w, wd := checkDate(first+text[1:], g, today, false); w.Valid {
+	if w, wd := checkDate("2"+text[1:], g, today, false); w.Valid {
 		return Value{Text: w.Text, Conf: min(w.Conf, capSnapped), Valid: true, Problem: "year's first digit from its second"}, wd
 	}
 	return v, d
