@@ -398,6 +398,8 @@ func TestReadDoubtsWhatItMayHaveMisread(t *testing.T) {
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "address"},
 		// 非 of 非营运 split by the glyph segmenter into two unsure halves, leaving 营运.
 		{kiosk.KindVehicleLicence, "perspective", 13152079598851186220, 91, "use_nature"},
+		// An office whose 鄞州分局 glare washed out, leaving 宁波市公安局: an office's name too.
+		{kiosk.KindIDCardBack, "degraded", 12340127403662008008, 72, "authority"},
 		// An address's second line lost to glare: 招宝山街, every character sure.
 		{kiosk.KindDrivingLicence, "degraded", 17550350422867155114, 70, "address"},
 	} {
