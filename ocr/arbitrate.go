@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/otiai10/gosseract/v2"
 
@@ -53,6 +54,7 @@ type arbChar struct {
 	conf    float64
 	verdict verdict
 	glyph   float64 // the glyph recogniser's confidence, 0 for tessOnly
+	glyphR  rune    // the glyph recogniser's reading of the place, 0 for tessOnly
 	tess    rune    // Tesseract's reading of the same place, 0 if none
 	box     image.Rectangle
 	// tessBox is the box of the Tesseract letter that replaced an unsure glyph character.
@@ -90,11 +92,26 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 			// Measured on the tuning fonts, these are nearly always specks, dotted value
 			// lines or label strokes that the glyph recogniser rightly left out.
 			continue
+		case req.digits && c.verdict == glyphUnsure && unitAfterNumber(c.glyphR, c.r, b.String()):
+			// After a house number comes the word of its unit: the glyph recogniser's unsure
+			// 幢 stands against Tesseract's look-alike 峡, which no address has there.
+			r = c.glyphR
 		}
 		b.WriteRune(r)
 		conf = append(conf, c.conf)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: true}, nil
+}
+
+// unitWords are the words of an address's units that follow a number: building (幢 栋 座 楼),
+// lane (弄), house (号), flat (室), entrance (单元), floor (层).
+const unitWords = "幢栋座楼弄号室单层"
+
+// unitAfterNumber reports whether the glyph recogniser's g, a unit word, should stand against
+// Tesseract's t, which is none, after the text read so far: it ends in a digit.
+func unitAfterNumber(g, t rune, before string) bool {
+	last, _ := utf8.DecodeLastRuneInString(before)
+	return g != t && strings.ContainsRune(unitWords, g) && !strings.ContainsRune(unitWords, t) && last >= '0' && last <= '9'
 }
 
 // blankLabel returns img with the end of the label blanked out when the glyph recogniser is sure
@@ -421,7 +438,7 @@ func reversed(cs []arbChar) []arbChar {
 
 // judge decides one glyph character against the Tesseract symbols read in its box.
 func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
-	c := arbChar{r: g.Rune, glyph: g.Confidence, box: g.Box}
+	c := arbChar{r: g.Rune, glyph: g.Confidence, glyphR: g.Rune, box: g.Box}
 	var tr []rune
 	for _, t := range ts {
 		tr = append(tr, []rune(strings.TrimSpace(t.Word))...)

@@ -296,3 +296,25 @@ func alignRuneRight(got []arbChar, i int, r rune, want []rune) bool {
 	alt[i].r = r
 	return alignRight(alt, want)[i]
 }
+
+// TestUnitAfterNumber: after a house number, the glyph recogniser's unit word stands against
+// Tesseract's look-alike that is none; elsewhere, or against another unit word, it does not.
+func TestUnitAfterNumber(t *testing.T) {
+	tests := []struct {
+		g, t   rune
+		before string
+		want   bool
+	}{
+		{'幢', '峡', "樱花公寓38", true},
+		{'弄', '才', "宫路27", true},
+		{'幢', '峡', "樱花公寓", false},   // not after a number
+		{'幢', '号', "樱花公寓38", false}, // Tesseract's is a unit word too
+		{'峡', '幢', "樱花公寓38", false}, // the glyph's is none
+		{'幢', '幢', "38", false},
+	}
+	for _, tt := range tests {
+		if got := unitAfterNumber(tt.g, tt.t, tt.before); got != tt.want {
+			t.Errorf("unitAfterNumber(%q, %q, %q) = %v, want %v", tt.g, tt.t, tt.before, got, tt.want)
+		}
+	}
+}
