@@ -277,4 +277,4 @@ func BrandModel(rd Reading) Value {
 
 // isCodeChar reports whether r may be part of a model's code: an upper-case Latin letter or a
 // digit.
-func isCodeChar(r rune) bool { return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' }
+func isCodeChar(r rune) bool { return r >= 'A' && r <= 'Z' || isDigit(r) }
