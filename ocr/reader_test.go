@@ -354,6 +354,12 @@ func TestReadFieldRegressions(t *testing.T) {
 		// 幢 after a building number that the glyph recogniser, unsure, read right and
 		// Tesseract as 峡.
 		{kiosk.KindIDCardFront, "blur", 15593393257155884379, 92, "address"},
+		// Values whose label's English row reaches under their first character (Type under
+		// 小, acter under 非): its letters reached the line's foot and were taken for the value.
+		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "vehicle_type"},
+		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "use_nature"},
+		{kiosk.KindVehicleLicence, "perspective", 2040748460335975881, 88, "vehicle_type"},
+		{kiosk.KindVehicleLicence, "noise", 4004480782344729140, 87, "use_nature"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

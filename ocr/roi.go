@@ -126,9 +126,29 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	left := aa
 	if (rg.req.glyph || rg.req.label != "") && len(keep) == 1 && x0 < nomX0 {
 		split := x0
-		x0 = trimLeadingLabel(cols[:x1], minCol, x0, lineH, func(x int) (int, int) { return colExtent(ink, x, y0, y1) })
+		headX1 := min(x1, x0+3*lineH)
+		foot := inkFoot(ink, nomX0+lineH, rowX1, y0, y1)
+		english := englishRow(ink, g.Rect, x0, headX1, y0, foot)
+		label := func(x, y int) bool { return ink(x, y) && (english == nil || !english[y*w+x]) }
+		head := make([]int, x1)
+		copy(head, cols)
+		for x := x0; x < headX1; x++ {
+			head[x] = 0
+			for y := y0; y < y1; y++ {
+				if label(x, y) {
+					head[x]++
+				}
+			}
+		}
+		x0 = trimLeadingLabel(head, minCol, x0, lineH, func(x int) (int, int) { return colExtent(label, x, y0, y1) })
 		if x0 != split {
 			left = 0 // the label's ink ends where it was cut
+			if english != nil {
+				// The row's letters under the value's first character go, and the line's
+				// foot is the value's.
+				y1 = min(y1, foot)
+				g = paper(g, english, th)
+			}
 		}
 	}
 	// The label's English row, low on the line, may touch the value's last character (the U
@@ -226,6 +246,84 @@ func trimLeadingLabel(cols []int, minCol, x0, lineH int, extent func(x int) (top
 		}
 	}
 	return cut
+}
+
+// inkFoot returns the row after the last row of a–b with ink in columns x0–x1, or b if none.
+func inkFoot(ink func(x, y int) bool, x0, x1, a, b int) int {
+	for y := b - 1; y >= a; y-- {
+		for x := x0; x < x1; x++ {
+			if ink(x, y) {
+				return y + 1
+			}
+		}
+	}
+	return b
+}
+
+// paper returns a copy of g with the pixels marked in mask made paper (th, the ink threshold,
+// is the darkest value that is not ink).
+func paper(g *image.Gray, mask []bool, th uint8) *image.Gray {
+	out := image.NewGray(g.Rect)
+	w, p := g.Rect.Dx(), max(th, percentile(g, 0.9))
+	for y := 0; y < g.Rect.Dy(); y++ {
+		copy(out.Pix[y*out.Stride:y*out.Stride+w], g.Pix[y*g.Stride:])
+	}
+	for i, m := range mask {
+		if m {
+			out.Pix[(i/w)*out.Stride+i%w] = p
+		}
+	}
+	return out
+}
+
+// englishRow marks the label's English row among the pieces of ink (4-connected, traced within
+// r) that reach into columns x0–x1: those that begin in the lower half of the value's line
+// y0–foot and end below its foot, as the small Latin letters printed under a label do (Type of
+// Vehicle Type, acter of Use Character) while none of the value's strokes does. In a font wider
+// than the layout allows for, that row reaches under the value's first character: its letters
+// reach the line's foot, and trimLeadingLabel would take the label for the value. foot is read
+// from the value's columns a character's width into its box, clear of the label. It returns
+// nil when there is no such piece.
+func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int) []bool {
+	w, h := r.Dx(), r.Dy()
+	seen := make([]bool, w*h)
+	var english []bool
+	below := foot + max(2, (foot-y0)/16)
+	var stack, piece []int
+	for x := x0; x < x1; x++ {
+		for y := y0; y < h; y++ {
+			if seen[y*w+x] || !ink(x, y) {
+				continue
+			}
+			piece = piece[:0]
+			stack = append(stack[:0], y*w+x)
+			seen[y*w+x] = true
+			top, bottom := y, y
+			for len(stack) > 0 {
+				i := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				piece = append(piece, i)
+				px, py := i%w, i/w
+				top, bottom = min(top, py), max(bottom, py)
+				for _, n := range [4][2]int{{px - 1, py}, {px + 1, py}, {px, py - 1}, {px, py + 1}} {
+					if n[0] < 0 || n[0] >= w || n[1] < 0 || n[1] >= h || seen[n[1]*w+n[0]] || !ink(n[0], n[1]) {
+						continue
+					}
+					seen[n[1]*w+n[0]] = true
+					stack = append(stack, n[1]*w+n[0])
+				}
+			}
+			if top*2 >= y0+foot && top < foot && bottom >= below {
+				if english == nil {
+					english = make([]bool, w*h)
+				}
+				for _, i := range piece {
+					english[i] = true
+				}
+			}
+		}
+	}
+	return english
 }
 
 // colExtent returns the first and last rows of the band y0–y1 with ink in column x, relative to
