@@ -24,6 +24,11 @@ var cues = []cue{
 // minCue is the share of a cue's region that must be coloured ink for the cue to count.
 const minCue = 0.01
 
+// faintCue is the share under minCue that still orients a card when the mirrored region has
+// less than a quarter of it: a photocopy has none, a dim photo's desaturated labels keep a
+// trace (0.2 % of the band in a glared, dim ID card).
+const faintCue = minCue / 8
+
 // score returns the cue's strength upright and upside down.
 func (q cue) score(c *bgr) (up, down float64) {
 	up = c.colourFraction(c.rect(q.x0, q.y0, q.x1, q.y1), q.hue)
@@ -37,7 +42,7 @@ func (q cue) score(c *bgr) (up, down float64) {
 // is read as it lies.
 func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
 	idFamily := family == kiosk.KindIDCardFront || family == kiosk.KindIDCardBack
-	best, bestScore, bestDown := kiosk.DocKind(""), 0.0, false
+	best, bestScore, bestDown, bestOther := kiosk.DocKind(""), 0.0, false, 0.0
 	scores := map[kiosk.DocKind]float64{}
 	for _, q := range cues {
 		isID := q.kind == kiosk.KindIDCardFront || q.kind == kiosk.KindIDCardBack
@@ -45,13 +50,13 @@ func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
 			continue
 		}
 		up, down := q.score(c.bgr)
-		s, isDown := up, false
+		s, isDown, other := up, false, down
 		if down > up {
-			s, isDown = down, true
+			s, isDown, other = down, true, up
 		}
 		scores[q.kind] = s
 		if s > bestScore {
-			best, bestScore, bestDown = q.kind, s, isDown
+			best, bestScore, bestDown, bestOther = q.kind, s, isDown, other
 		}
 	}
 	if !idFamily && bestScore >= minCue {
@@ -63,6 +68,15 @@ func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
 	if bestScore < minCue {
 		if c.kind == kiosk.KindAuto {
 			c.kind = family
+		}
+		// A trace of the cue's colour on one side only (a dim photo's faded labels) still
+		// tells which way up the card lies; it is too little to tell the kind.
+		if bestScore >= faintCue && bestOther*4 <= bestScore {
+			if bestDown {
+				c.rotate180()
+				flags.add(kiosk.FlagUpsideDown)
+			}
+			return
 		}
 		// Without colour (a photocopy) the portrait is still the darkest block of a card
 		// that carries one: found in the mirrored place, the card lies upside down.

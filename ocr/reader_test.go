@@ -360,6 +360,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "use_nature"},
 		{kiosk.KindVehicleLicence, "perspective", 2040748460335975881, 88, "vehicle_type"},
 		{kiosk.KindVehicleLicence, "noise", 4004480782344729140, 87, "use_nature"},
+		// Dim, glared ID cards whose blue labels kept only a trace of colour, on one side:
+		// turned by the portrait, which the glare had washed out, they were read upside down.
+		{kiosk.KindIDCardFront, "degraded", 8596690355507339033, 50, "id_number"},
+		{kiosk.KindIDCardFront, "degraded", 10450306870835416982, 47, "name"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
