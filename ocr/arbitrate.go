@@ -57,7 +57,8 @@ type arbChar struct {
 	glyphR  rune    // the glyph recogniser's reading of the place, 0 for tessOnly
 	tess    rune    // Tesseract's reading of the same place, 0 if none
 	box     image.Rectangle
-	// tessBox is the box of the Tesseract letter that replaced an unsure glyph character.
+	// tessBox is the box of the Tesseract letter that replaced an unsure glyph character, or
+	// that agreed with it.
 	tessBox image.Rectangle
 }
 
@@ -191,11 +192,16 @@ func (d *dual) read(ctx context.Context, img *image.Gray, req request) ([]arbCha
 func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	matched := make([][]gosseract.BoundingBox, len(gs))
 	var loose []gosseract.BoundingBox
+	var looseAt []int // each loose symbol's place in Tesseract's order
 	anc := anchors(gs, ts)
 	paired := make([]bool, len(gs))
-	for _, i := range anc {
+	anchorOf := make([]int, len(gs)) // the symbol paired with each character, or -1
+	for i := range anchorOf {
+		anchorOf[i] = -1
+	}
+	for j, i := range anc {
 		if i >= 0 {
-			paired[i] = true
+			paired[i], anchorOf[i] = true, j
 		}
 	}
 	for j := 0; j < len(ts); {
@@ -234,7 +240,7 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 				}
 			}
 			if i < 0 {
-				loose = append(loose, t)
+				loose, looseAt = append(loose, t), append(looseAt, j+n)
 				continue
 			}
 			matched[i] = append(matched[i], t)
@@ -257,17 +263,25 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 		sure := a.Confidence >= glyph.Threshold && b.Confidence >= glyph.Threshold
 		return !sure || float64(b.Box.Min.X-a.Box.Max.X) >= 0.4*float64(max(a.Box.Dy(), b.Box.Dy()))
 	}
-	emitLoose := func(before int, between bool) {
-		for len(loose) > 0 && (loose[0].Box.Min.X+loose[0].Box.Max.X)/2 < before {
+	// A loose symbol comes before a character that lies right of its centre, or that the
+	// glyph recogniser is unsure of and is paired with a symbol Tesseract read after it: where
+	// it took two letters and a half for one (FH read as an unsure H and a 1), its cell is
+	// not the letter's, and Tesseract's order is the letters'.
+	emitLoose := func(before, beforeAt int, between bool) {
+		for len(loose) > 0 && ((loose[0].Box.Min.X+loose[0].Box.Max.X)/2 < before || looseAt[0] < beforeAt) {
 			out = append(out, looseChars(loose[0], between && !withinSure(loose[0]))...)
-			loose = loose[1:]
+			loose, looseAt = loose[1:], looseAt[1:]
 		}
 	}
 	for i, g := range gs {
-		emitLoose(g.Box.Min.X, i > 0 && room(i))
+		at := -1
+		if g.Confidence < glyph.Threshold {
+			at = anchorOf[i]
+		}
+		emitLoose(g.Box.Min.X, at, i > 0 && room(i))
 		out = append(out, judge(g, matched[i])...)
 	}
-	emitLoose(int(^uint(0)>>1), false)
+	emitLoose(int(^uint(0)>>1), 0, false)
 	return trimStrays(pieceOfLetter(out))
 }
 
@@ -470,6 +484,10 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	switch {
 	case len(tr) == 1 && sameChar(tr[0], g.Rune):
 		c.verdict, c.conf = agreed, max(g.Confidence, agreeConf)
+		if !sure && len(ts) == 1 {
+			// Its glyph cell is in doubt: Tesseract's box tells where the letter lies.
+			c.tessBox = ts[0].Box
+		}
 	case len(tr) == 0 && sure:
 		c.verdict, c.conf = glyphSure, g.Confidence
 	case sure:

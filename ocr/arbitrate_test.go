@@ -60,6 +60,11 @@ func TestArbitrate(t *testing.T) {
 		{"letter split in two", []glyph.Char{gch('D', 0, 20, 0.99), gch('W', 25, 63, 0.99), gch('G', 69, 90, 0.99)},
 			[]gosseract.BoundingBox{sym("D", 0, 20, 98), sym("V", 25, 40, 99), sym("W", 41, 63, 89), sym("G", 69, 90, 99)},
 			"DWVG", nil, []verdict{agreed, agreed, tessOnly, agreed}},
+		// FH cut by the glyph recogniser into an unsure H and a 1 (the H's right stem);
+		// Tesseract read F and H. Its order and its H's box stand.
+		{"two letters read as one", []glyph.Char{gch('D', 0, 20, 0.99), gch('H', 25, 60, 0.05), gch('1', 63, 72, 0.7), gch('5', 76, 90, 0.99)},
+			[]gosseract.BoundingBox{sym("D", 0, 20, 98), sym("F", 22, 44, 97), sym("H", 48, 72, 99), sym("5", 76, 90, 99)},
+			"DFH5", nil, []verdict{agreed, tessLetter, agreed, agreed}},
 		// The right half of the label's 址, cut by the crop, before an address.
 		{"label sliver", []glyph.Char{gch('止', 12, 32, 0.99), gch('浙', 50, 85, 0.99), gch('江', 91, 127, 0.99), gch('省', 134, 167, 0.99)},
 			[]gosseract.BoundingBox{sym("十", 12, 32, 60), sym("浙", 50, 85, 99), sym("江", 91, 127, 99), sym("省", 134, 167, 99)},

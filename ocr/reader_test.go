@@ -364,6 +364,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// turned by the portrait, which the glare had washed out, they were read upside down.
 		{kiosk.KindIDCardFront, "degraded", 8596690355507339033, 50, "id_number"},
 		{kiosk.KindIDCardFront, "degraded", 10450306870835416982, 47, "name"},
+		// FH that the glyph recogniser read as an unsure H and a 1 (the H's right stem),
+		// Tesseract as F and H: its order and its H's box stand (DHF15180 for DFH5180).
+		{kiosk.KindVehicleLicence, "perspective", 9825003747412470474, 86, "brand_model"},
+		{kiosk.KindVehicleLicence, "blur", 9829817299494571024, 90, "plate_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
