@@ -368,6 +368,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Tesseract as F and H: its order and its H's box stand (DHF15180 for DFH5180).
 		{kiosk.KindVehicleLicence, "perspective", 9825003747412470474, 86, "brand_model"},
 		{kiosk.KindVehicleLicence, "blur", 9829817299494571024, 90, "plate_number"},
+		// A model's last 6 cut from the next label with the stem of its 亻 (6| read as q),
+		// which the crop's margin had brought back.
+		{kiosk.KindVehicleLicence, "perspective", 17153514029225139903, 86, "brand_model"},
+		{kiosk.KindVehicleLicence, "rotate180", 12209520284418490337, 88, "brand_model"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -163,7 +163,11 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		}
 	}
 	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
-	r := image.Rect(x0-left, y0-aa, x1+aa, y1+aa).Intersect(g.Rect)
+	right := aa
+	if intoLabel && len(keep) == 1 {
+		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h)
+	}
+	r := image.Rect(x0-left, y0-aa, x1+right, y1+aa).Intersect(g.Rect)
 	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3)), intoLabel
 }
 
@@ -212,6 +216,57 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine func(spa
 		pieces = pieces[:len(pieces)-1]
 	}
 	return x1, cut
+}
+
+// peelStroke moves the end x1 of a value cut where it ran into the next label left of a stroke
+// of the label caught at the end (the stem of 亻 of 使 beside the model's last 6, read
+// together as q): within half a line's height of the end, a column whose ink runs on above
+// or below the value's line y0–y1 (of a crop w by h) in a narrow stroke is the label's. The
+// cut's test (onLine) weighs whole pieces, in which a stem a few columns wide is lost. It
+// returns the margin the crop may take beyond the end: none where a label's stroke stands
+// within the anti-aliasing margin, which would bring it back.
+func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin int) {
+	reach := max(2, (y1-y0)/4)
+	// A stem is narrow where it leaves the line; under blur the label's characters run
+	// together into a wide blob there, whose edge the cut already follows.
+	thin := func(x, y int) bool {
+		a, b := x, x
+		for a > 0 && ink(a-1, y) {
+			a--
+		}
+		for b < w-1 && ink(b+1, y) {
+			b++
+		}
+		return b-a < reach
+	}
+	outside := func(x int) bool {
+		n, narrow := 0, true
+		for y := max(0, y0-reach); y < y0-1; y++ {
+			if ink(x, y) {
+				n++
+				narrow = narrow && thin(x, y)
+			}
+		}
+		for y := y1 + 1; y < min(h, y1+reach); y++ {
+			if ink(x, y) {
+				n++
+				narrow = narrow && thin(x, y)
+			}
+		}
+		return n >= 2 && narrow
+	}
+	end, margin = x1, aa
+	for x := x1 - 1; x >= max(x0, x1-(y1-y0)/2); x-- {
+		if outside(x) {
+			end = x
+		}
+	}
+	for x := end; x < end+aa; x++ {
+		if outside(x) {
+			margin = 0
+		}
+	}
+	return end, margin
 }
 
 // trimLeadingLabel moves the left end x0 of a one-line value right past the end of the label
