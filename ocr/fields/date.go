@@ -2,7 +2,6 @@ package fields
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -172,11 +171,13 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 
 // weakAsGaps turns into a gap a character read with next to no confidence that joins a day to
 // the year after it (DD?YYYY): the 至 between a validity's dates, which a digit read makes
-// into a digit.
+// into a digit. Where the weak character is the year's first digit (DDYYYY, the 至 taken
+// into the 2 of 2036), the gap goes before it.
 func weakAsGaps(g glyphs) glyphs {
-	out := slices.Clone(g)
+	out := make(glyphs, 0, len(g))
 	for i, x := range g {
 		if x.c >= weakConf || !inDigitRun(x.r) {
+			out = append(out, x)
 			continue
 		}
 		a, b := i, i+1
@@ -186,8 +187,13 @@ func weakAsGaps(g glyphs) glyphs {
 		for b < len(g) && inDigitRun(g[b].r) {
 			b++
 		}
-		if i-a == 2 && b-i-1 == 4 {
-			out[i].r = ' '
+		switch {
+		case i-a == 2 && b-i-1 == 4:
+			out = append(out, glyph{' ', x.c})
+		case i-a == 2 && b-i-1 == 3:
+			out = append(out, glyph{' ', x.c}, x)
+		default:
+			out = append(out, x)
 		}
 	}
 	return out

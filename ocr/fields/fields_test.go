@@ -160,7 +160,8 @@ func TestParseValidity(t *testing.T) {
 }
 
 // TestValidityWeakSeparator: 至 read by a digit model as a weak 8 between a day and the next
-// year is a gap, not a digit; a weak digit elsewhere stays.
+// year is a gap, not a digit; a weak digit elsewhere stays; a weak first digit of the year
+// after a day begins a new run.
 func TestValidityWeakSeparator(t *testing.T) {
 	line := "2026-05-2682032-05-26"
 	conf := make([]float64, len([]rune(line)))
@@ -175,6 +176,12 @@ func TestValidityWeakSeparator(t *testing.T) {
 	conf[10], conf[9] = 0.99, 0.15
 	if v := ParseValidity(today, Reading{Text: "2026-05-26至2032-05-26", Conf: conf}); v.From.Text != "2026-05-26" {
 		t.Errorf("a weak digit of the day was dropped: %q", v.From.Text)
+	}
+	// 至 taken into the next year's 2, read weak: the dates part before it.
+	conf[9], conf[10] = 0.99, 0
+	line = "2026-10-282036-10-28"
+	if v := ParseValidity(today, Reading{Text: line, Conf: conf[:len(line)]}); v.From.Text != "2026-10-28" || v.Until.Text != "2036-10-28" {
+		t.Errorf("got %q to %q, want 2026-10-28 to 2036-10-28", v.From.Text, v.Until.Text)
 	}
 }
 
