@@ -383,6 +383,8 @@ func TestVINRepairs(t *testing.T) {
 		{"LFWNXRJTXML219926", []int{7}, "LFWNXRJ1XML219926"}, // T read for 1
 		{"LJL6RAD38S5186172", []int{2}, "LJ16RAD38S5186172"}, // L read for 1
 		{"SLFV2A21K9G9674664", nil, "LFV2A21K9G9674664"},     // a stray first character
+		{"LBV7L10921T7917489", []int{9}, "LBV7L1092T7917489"}, // a doubtful character between two
+		{"J16RAD39NY449997", nil, "LJ16RAD39NY449997"},        // the first letter lost to the label
 	} {
 		got := VIN(rd(tt.in, 0.95, tt.low...))
 		if got.Text != tt.want || !got.Valid {
@@ -390,6 +392,16 @@ func TestVINRepairs(t *testing.T) {
 		}
 		if got.Conf >= 0.8 {
 			t.Errorf("%q: repaired at confidence %.2f", tt.in, got.Conf)
+		}
+	}
+}
+
+// TestVINFirstLetterNotGuessed: a 16-character read is completed only with the L of vehicles
+// made in China, and only when the check digit confirms it.
+func TestVINFirstLetterNotGuessed(t *testing.T) {
+	for _, in := range []string{"M8GDM9AXKP042788", "J16RAD39NY449996"} {
+		if got := VIN(rd(in, 0.95)); got.Valid {
+			t.Errorf("%q → %+v, want invalid", in, got)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package fields
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,10 +39,15 @@ func VIN(rd Reading) Value {
 	s, c := g.String(), g.conf()
 	if len(g) == 18 && len(s) == 18 {
 		// One character too many: a speck or the end of the label before the number, the
-		// card's edge after it, or one character read twice.
+		// card's edge after it, one character read twice, or a doubtful one read between two.
 		if v, ok := vinWithout(g); ok {
 			return Value{Text: v, Conf: min(c, capVINRepair), Valid: true, Problem: "extra character removed"}
 		}
+	}
+	if len(g) == 16 && len(s) == 16 && ident.ValidateVIN(chinaWMI+s) == nil {
+		// The first letter lost to the label's end (J16… for LJ16…): every vehicle made in
+		// China has a VIN beginning with L, and the check digit confirms it.
+		return Value{Text: chinaWMI + s, Conf: min(c, capVINRepair), Valid: true, Problem: "first letter restored"}
 	}
 	if len(g) != 17 || len(s) != 17 {
 		return invalid(s, c, "not 17 characters")
@@ -74,11 +80,22 @@ func VIN(rd Reading) Value {
 	return invalid(s, c, "fails validation: "+err.Error())
 }
 
+// chinaWMI is the first character of the world manufacturer identifier of every vehicle made
+// in China (ISO 3780 region L).
+const chinaWMI = "L"
+
 // vinWithout returns the unique valid VIN that g (18 characters) gives without one stray
-// character (see strayDropped).
+// character (see strayDropped) or one doubtful character.
 func vinWithout(g glyphs) (string, bool) {
+	s := g.String()
+	cands := strayDropped(s)
+	for i := range g {
+		if v := s[:i] + s[i+1:]; g[i].c < repairBelow && !slices.Contains(cands, v) {
+			cands = append(cands, v)
+		}
+	}
 	var found []string
-	for _, v := range strayDropped(g.String()) {
+	for _, v := range cands {
 		if ident.ValidateVIN(v) == nil {
 			found = append(found, v)
 		}
