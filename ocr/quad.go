@@ -199,7 +199,12 @@ const minSupport = 0.6
 // is the card.
 func pickQuad(cands, bodies []quad, supportOf func(quad) float64, frameArea float64) (quad, bool) {
 	best, bestScore := quad{}, 0.0
-	bestSupported, bestSupportedScore := quad{}, 0.0
+	bestSupported, bestSupportedScore, bestSupport := quad{}, 0.0, 0.0
+	type scored struct {
+		q      quad
+		s, sup float64
+	}
+	var shaped []scored
 	for _, q := range slices.Concat(cands, bodies) {
 		e := aspectError(q.aspect())
 		if e > 0.12 {
@@ -207,6 +212,7 @@ func pickQuad(cands, bodies []quad, supportOf func(quad) float64, frameArea floa
 		}
 		s := q.area() * (1 - 2*e)
 		sup := supportOf(q)
+		shaped = append(shaped, scored{q, s, sup})
 		// Where no outline has support (a dark photo), the one with the most still wins
 		// over a slightly larger one with next to none.
 		if u := s * (0.5 + sup); u > bestScore {
@@ -215,8 +221,21 @@ func pickQuad(cands, bodies []quad, supportOf func(quad) float64, frameArea floa
 		// Among supported outlines, one that runs partly through background (a hull that
 		// took in a speck beside the card) loses to one that follows the border all round.
 		if sup >= minSupport && s*sup > bestSupportedScore {
-			bestSupported, bestSupportedScore = q, s*sup
+			bestSupported, bestSupportedScore, bestSupport = q, s*sup, sup
 		}
+	}
+	// An outline of a card's shape inside the one chosen, following its border clearly better
+	// all round, is the card: the larger took in a stretch of background along one side (a
+	// dark photo's card, whose stretched noise gives the background edges of its own).
+	inner, innerScore := quad{}, 0.0
+	for _, c := range shaped {
+		if c.sup >= bestSupport+innerSupport && c.q.area() >= innerArea*bestSupported.area() &&
+			bestSupported.holds(c.q, innerSlack*math.Sqrt(bestSupported.area())) && c.s*c.sup > innerScore {
+			inner, innerScore = c.q, c.s*c.sup
+		}
+	}
+	if innerScore > 0 {
+		bestSupported, bestSupportedScore = inner, innerScore
 	}
 	if bestSupportedScore > 0 && bestSupported.area() < portraitArea*frameArea {
 		// In a dark photo the portrait's edge may stand out where the card's own border
@@ -224,7 +243,7 @@ func pickQuad(cands, bodies []quad, supportOf func(quad) float64, frameArea floa
 		// size, a body around it, at least twice as large, is the card.
 		around, aroundSupport := quad{}, 0.0
 		for _, q := range bodies {
-			if q.area() < 2*bestSupported.area() || !q.holds(bestSupported) {
+			if q.area() < 2*bestSupported.area() || !q.holds(bestSupported, 0) {
 				continue
 			}
 			if u := supportOf(q); u > aroundSupport {
@@ -241,6 +260,17 @@ func pickQuad(cands, bodies []quad, supportOf func(quad) float64, frameArea floa
 	return best, bestScore > 0
 }
 
+// innerSupport and innerArea bound an outline inside the chosen one that is taken for the card
+// instead: that much more of its border supported, and at least that share of the chosen
+// one's area (a portrait or a seal box is smaller, and not of a card's shape).
+// Its corners may lie a little outside (innerSlack of the chosen one's size): the two
+// outlines share the card's true sides.
+const (
+	innerSupport = 0.15
+	innerArea    = 0.4
+	innerSlack   = 0.02
+)
+
 // portraitArea is the share of the frame under which a supported outline in a dark photo may
 // be a portrait: a card that small (too_small) is rarer than a portrait found for it.
 const portraitArea = 0.12
@@ -249,17 +279,18 @@ const portraitArea = 0.12
 const bodyAspect = 0.05
 
 // holds reports whether every corner of p lies inside q (q convex, ordered around).
-func (q quad) holds(p quad) bool {
+func (q quad) holds(p quad, tol float64) bool {
+	orient := 0.0
+	for i := range q {
+		a, b := q[i], q[(i+1)%4]
+		orient += a.X*b.Y - b.X*a.Y
+	}
 	for _, c := range p {
-		sign := 0.0
 		for i := range q {
 			a, b := q[i], q[(i+1)%4]
 			cross := (b.X-a.X)*(c.Y-a.Y) - (b.Y-a.Y)*(c.X-a.X)
-			if cross*sign < 0 {
+			if d := cross / math.Hypot(b.X-a.X, b.Y-a.Y); d*math.Copysign(1, orient) < -tol {
 				return false
-			}
-			if cross != 0 {
-				sign = cross
 			}
 		}
 	}

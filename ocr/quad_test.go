@@ -10,7 +10,8 @@ import (
 // TestFindCardCorners regenerates photos on which the card search once chose the wrong
 // outline — the whole 4:3 frame (within 10 % of a licence's aspect), a blob of textured
 // background, a card too dark to stand out, a pale card whose border shows only in pieces, a
-// dark photo's stretched noise, a dark photo's portrait — and checks that every corner is now
+// dark photo's stretched noise, a dark photo's portrait, a larger outline around a dark
+// card — and checks that every corner is now
 // found within 2 % of the card's diagonal.
 func TestFindCardCorners(t *testing.T) {
 	cases := []struct {
@@ -44,6 +45,9 @@ func TestFindCardCorners(t *testing.T) {
 		{"driving_licence", "low_light", 17528257448434229854, 86},
 		{"id_card_back", "low_light", 16817212275365035422, 86},
 		{"vehicle_licence", "low_light", 5272971558645050675, 85},
+		// A dark photo's card, its outline supported all round, inside a larger outline that
+		// took in background along one side and won for its size.
+		{"id_card_front", "low_light", 4788960435532429429, 90},
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {

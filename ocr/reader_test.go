@@ -372,6 +372,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// which the crop's margin had brought back.
 		{kiosk.KindVehicleLicence, "perspective", 17153514029225139903, 86, "brand_model"},
 		{kiosk.KindVehicleLicence, "rotate180", 12209520284418490337, 88, "brand_model"},
+		// A dark photo whose card's outline, fully supported, lay inside a larger one that
+		// took in a stretch of background and was chosen for its size.
+		{kiosk.KindIDCardFront, "low_light", 4788960435532429429, 90, "id_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
