@@ -2,6 +2,7 @@ package fields
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,7 +105,15 @@ const firstYear = 1900
 // Date reads a date printed as digits with any separators: `1985 年 3 月 12 日`,
 // `2015.02.18`, `2018-07-13`, `19850312`. Dates after today are invalid.
 func Date(rd Reading, today ident.Date) Value {
-	g := toGlyphs(rd)
+	raw := toGlyphs(rd)
+	g := slices.Clone(raw)
+	// A date is printed on one line: a line break between two digits is the reader's, a
+	// blurred line's halves taken for two (200\n9-06-15).
+	for i := len(g) - 2; i > 0; i-- {
+		if g[i].r == '\n' && inDigitRun(g[i-1].r) && inDigitRun(g[i+1].r) {
+			g = slices.Delete(g, i, i+1)
+		}
+	}
 	runs := digitRuns(g)
 	for i := range runs {
 		if dg, text, n := dateAt(runs, i); n > 0 {
@@ -112,7 +121,7 @@ func Date(rd Reading, today ident.Date) Value {
 			return v
 		}
 	}
-	return invalid(g.String(), g.conf(), "no date")
+	return invalid(raw.String(), raw.conf(), "no date")
 }
 
 // Validity is a period of validity as printed: a start date and an end date or 长期.

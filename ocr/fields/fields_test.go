@@ -117,6 +117,8 @@ func TestDate(t *testing.T) {
 		{"3111-08-18", "3111-08-18", false},
 		{"3922-05-01", "3922-05-01", false}, // more than its first digit lost
 		{"1900-01-01", "1900-01-01", true},
+		{"200\n9-06-15", "2009-06-15", true}, // a blurred line read as two
+		{"174\n2.024-05-04", "174\n2.024-05-04", false},
 		{"Valid", "Valid", false},
 	}
 	for _, tt := range tests {
@@ -380,9 +382,9 @@ func TestVINRepairs(t *testing.T) {
 		low  []int
 		want string
 	}{
-		{"LFWNXRJTXML219926", []int{7}, "LFWNXRJ1XML219926"}, // T read for 1
-		{"LJL6RAD38S5186172", []int{2}, "LJ16RAD38S5186172"}, // L read for 1
-		{"SLFV2A21K9G9674664", nil, "LFV2A21K9G9674664"},     // a stray first character
+		{"LFWNXRJTXML219926", []int{7}, "LFWNXRJ1XML219926"},  // T read for 1
+		{"LJL6RAD38S5186172", []int{2}, "LJ16RAD38S5186172"},  // L read for 1
+		{"SLFV2A21K9G9674664", nil, "LFV2A21K9G9674664"},      // a stray first character
 		{"LBV7L10921T7917489", []int{9}, "LBV7L1092T7917489"}, // a doubtful character between two
 		{"J16RAD39NY449997", nil, "LJ16RAD39NY449997"},        // the first letter lost to the label
 	} {
@@ -463,14 +465,15 @@ func TestAuthorityPlace(t *testing.T) {
 	}
 }
 
-// TestIDNumberStray: a stray character before or after the number (the end of the label 证号,
-// the card's edge) is dropped when exactly one number remains valid and it agrees with the
+// TestIDNumberStray: a stray character or two before or after the number (the end of the
+// label 证号, the card's edge) are dropped when exactly one number remains valid and it agrees with the
 // birth date and sex read beside it.
 func TestIDNumberStray(t *testing.T) {
 	for in, want := range map[string]string{
-		"5330302195503223619": "330302195503223619",
-		"3303021955032236191": "330302195503223619",
-		"3303021955503223619": "330302195503223619", // a digit read twice
+		"5330302195503223619":  "330302195503223619",
+		"3303021955032236191":  "330302195503223619",
+		"3303021955503223619":  "330302195503223619", // a digit read twice
+		"23330302195503223619": "330302195503223619", // two: the label's end read as digits
 	} {
 		got := IDNumber(rd(in, 0.95), Person{Birth: "1955-03-22", Sex: "男"}, today)
 		if got.Text != want || !got.Valid || got.Conf > capRepaired {
@@ -478,8 +481,10 @@ func TestIDNumberStray(t *testing.T) {
 		}
 	}
 	for _, p := range []Person{{Birth: "1955-03-22", Sex: "女"}, {}} {
-		if got := IDNumber(rd("5330302195503223619", 0.95), p, today); got.Valid {
-			t.Errorf("%+v: a repair nothing else confirms → %+v, want invalid", p, got)
+		for _, in := range []string{"5330302195503223619", "23330302195503223619"} {
+			if got := IDNumber(rd(in, 0.95), p, today); got.Valid {
+				t.Errorf("%+v: a repair nothing else confirms → %+v, want invalid", p, got)
+			}
 		}
 	}
 }

@@ -48,6 +48,13 @@ func IDNumber(rd Reading, p Person, today ident.Date) Value {
 			return Value{Text: id.Number, Conf: min(c, capRepaired), Valid: true, Problem: "extra character removed"}
 		}
 	}
+	if n := len(g); (n == 20 || n == 21) && len(s) == n {
+		// Two or three characters too many: the end of the label read as digits before the
+		// number (23 of 证号 under blur), or the card's edge after it.
+		if id, ok := idWithin(s, p, today); ok {
+			return Value{Text: id.Number, Conf: min(c, capRepaired), Valid: true, Problem: "extra characters removed"}
+		}
+	}
 	if len(g) != 18 {
 		return invalid(raw, c, "not 18 characters")
 	}
@@ -67,17 +74,35 @@ func IDNumber(rd Reading, p Person, today ident.Date) Value {
 func idWithout(s string, p Person, today ident.Date) (ident.IDNumber, bool) {
 	var found []ident.IDNumber
 	for _, v := range strayDropped(s) {
-		b := []byte(v)
-		for i := range b {
-			if i < 17 || b[i] != 'X' && b[i] != 'x' {
-				b[i] = byte(digitFix(rune(b[i])))
-			}
-		}
-		if id, err := ident.ParseIDNumber(strings.ToUpper(string(b)), today); err == nil && agrees(id, p) {
+		if id, err := ident.ParseIDNumber(idDigits(v), today); err == nil && agrees(id, p) {
 			found = append(found, id)
 		}
 	}
 	return onlyOne(found)
+}
+
+// idWithin returns the unique valid ID number among the 18-character stretches of s that
+// agrees with the birth date and sex read apart.
+func idWithin(s string, p Person, today ident.Date) (ident.IDNumber, bool) {
+	var found []ident.IDNumber
+	for i := 0; i+18 <= len(s); i++ {
+		if id, err := ident.ParseIDNumber(idDigits(s[i:i+18]), today); err == nil && agrees(id, p) {
+			found = append(found, id)
+		}
+	}
+	return onlyOne(found)
+}
+
+// idDigits maps the look-alikes of digits in an 18-character candidate to digits, all but an
+// X in the check position.
+func idDigits(v string) string {
+	b := []byte(v)
+	for i := range b {
+		if i < 17 || b[i] != 'X' && b[i] != 'x' {
+			b[i] = byte(digitFix(rune(b[i])))
+		}
+	}
+	return strings.ToUpper(string(b))
 }
 
 func idValue(id ident.IDNumber, c float64, p Person, today ident.Date) Value {
