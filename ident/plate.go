@@ -22,8 +22,8 @@ type Plate struct {
 	Large     bool   // a large new-energy plate (5 digits then D/F); unknowable for 7-character plates
 }
 
-// plateProvinces are the 31 province abbreviations of GA 36.
-const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+// PlateProvinces are the 31 province abbreviations of GA 36 that begin a plate.
+const PlateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 
 // plateSeparators are the dots and spaces printed or typed between the issuer and the serial.
 var plateSeparators = strings.NewReplacer("·", "", "•", "", "・", "", ".", "", " ", "", "\u3000", "")
@@ -32,7 +32,7 @@ var plateSeparators = strings.NewReplacer("·", "", "•", "", "・", "", ".", "
 // 7-character plate, or an 8-character new-energy plate, small or large (CARDS.md §3.3).
 func ParsePlate(s string) (Plate, error) {
 	r := []rune(plateSeparators.Replace(s))
-	if len(r) == 0 || !strings.ContainsRune(plateProvinces, r[0]) {
+	if len(r) == 0 || !strings.ContainsRune(PlateProvinces, r[0]) {
 		return Plate{}, fmt.Errorf("%w: %q", ErrPlateProvince, s)
 	}
 	p := Plate{Number: string(r), Province: string(r[0])}

@@ -106,9 +106,6 @@ func vinWithout(g glyphs) (string, bool) {
 // plateSeparators are the dots and dashes printed or misread between province+letter and serial.
 const plateSeparators = "·•・.．-—_ "
 
-// plateProvinces are the 31 province abbreviations that begin a plate (GA 36).
-const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-
 // Plate reads a number plate without its separator dot. I and O do not occur on plates, so in
 // the serial they are read as 1 and 0. The plate starts at a province character: whatever was
 // read before it (the end of the label 号牌号码, a speck) and after its last character is left
@@ -199,7 +196,7 @@ func mapSerial(p glyphs) {
 func plateIn(g glyphs) (Value, int) {
 	at := -1
 	for i := range g {
-		if !strings.ContainsRune(plateProvinces, g[i].r) {
+		if !strings.ContainsRune(ident.PlateProvinces, g[i].r) {
 			continue
 		}
 		if at < 0 {
