@@ -375,6 +375,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A dark photo whose card's outline, fully supported, lay inside a larger one that
 		// took in a stretch of background and was chosen for its size.
 		{kiosk.KindIDCardFront, "low_light", 4788960435532429429, 90, "id_number"},
+		// A model's last J against the 亻 of 使用性质: the J, a third of a character wide,
+		// is kept where the line's ink stays on the line.
+		{kiosk.KindVehicleLicence, "perspective", 16552559260710759375, 91, "brand_model"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

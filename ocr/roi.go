@@ -196,10 +196,10 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine func(spa
 			return end, true
 		}
 		// A value printed into the label (EX8使用性质) keeps the start of the piece that
-		// keeps to the line, the label's English row beginning where the label does. That
-		// start may end in the label's first stroke: the cut is at a blank column just before,
-		// if there is one.
-		for x := x0 + last.b - 1; x >= x0+last.a+lineH/2; x-- {
+		// keeps to the line, the label's English row beginning where the label does; that
+		// start may be a narrow letter (AJ使用性质). It may end in the label's first stroke:
+		// the cut is at a blank column just before, if there is one.
+		for x := x0 + last.b - 1; x >= x0+last.a+lineH/4; x-- {
 			if onLine(span{x0 + last.a, x}) {
 				for c := x; c >= x-lineH/4; c-- {
 					if cols[c] < minCol {
