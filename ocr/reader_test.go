@@ -378,6 +378,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A model's last J against the 亻 of 使用性质: the J, a third of a character wide,
 		// is kept where the line's ink stays on the line.
 		{kiosk.KindVehicleLicence, "perspective", 16552559260710759375, 91, "brand_model"},
+		// Licence numbers the title's English line touched from above (the p of People's
+		// bridging the gap): the two lines were read as one.
+		{kiosk.KindDrivingLicence, "clean", 1342591643504283417, 92, "licence_number"},
+		{kiosk.KindDrivingLicence, "clean", 5681710820722957522, 90, "licence_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

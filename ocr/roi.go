@@ -69,6 +69,17 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	if len(keep) > rg.lines {
 		keep = tallest(keep, rg.lines)
 	}
+	if len(keep) == 1 && rg.req.whitelist == wlID {
+		if kept, dropped, ok := tallerPart(rows, keep[0]); ok {
+			// The other line's ink goes, lest it be taken for a label run into the value.
+			keep[0] = kept
+			mask := make([]bool, w*h)
+			for i := dropped.a * w; i < dropped.b*w; i++ {
+				mask[i] = true
+			}
+			g = paper(g, mask, th)
+		}
+	}
 	y0, y1 := keep[0].a, keep[len(keep)-1].b
 	lineH := 0
 	for _, l := range keep {
@@ -457,6 +468,40 @@ func runs(counts []int, minCount, gap int) []span {
 		out = append(out, span{start, last + 1})
 	}
 	return out
+}
+
+// tallerPart returns the taller of the two lines that the line l of row ink counts rows holds
+// when a valley of rows with next to no ink parts them, each at least a quarter of l high: the
+// title's English line printed so close above an ID number that a descender (the p of
+// People's) bridges the gap. Digits leave no such valley inside their own line, and the
+// number is printed larger than the English around it. ok is false when l has none; dropped
+// spans the other line and the valley.
+func tallerPart(rows []int, l span) (kept, dropped span, ok bool) {
+	peak := 0
+	for _, n := range rows[l.a:l.b] {
+		peak = max(peak, n)
+	}
+	h := l.b - l.a
+	for y := l.a + h/4; y < l.b-h/4; y++ {
+		if rows[y]*20 > peak {
+			continue
+		}
+		above, below := span{l.a, y}, span{y + 1, l.b}
+		for above.b > above.a && rows[above.b-1]*20 <= peak {
+			above.b--
+		}
+		for below.a < below.b && rows[below.a]*20 <= peak {
+			below.a++
+		}
+		if above.b-above.a < h/4 || below.b-below.a < h/4 {
+			continue
+		}
+		if above.b-above.a > below.b-below.a {
+			return above, span{above.b, l.b}, true
+		}
+		return below, span{l.a, below.a}, true
+	}
+	return l, span{}, false
 }
 
 // tallest keeps the n tallest spans, in their original order.
