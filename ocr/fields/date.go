@@ -141,7 +141,7 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 	haveFrom, haveUntil := false, false
 	for _, rd := range reads {
 		g := toGlyphs(rd)
-		runs := digitRuns(weakAsGaps(g))
+		runs := joinedDates(digitRuns(weakAsGaps(g)))
 		i := 0
 		dg, text, n := dateAt(runs, 0)
 		if n > 0 && !haveFrom {
@@ -176,6 +176,19 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 		v.From.Conf = min(v.From.Conf, capSnapped)
 	}
 	return v
+}
+
+// joinedDates parts a run of six digits between a year and month before it and a month and day
+// after it (YYYY MM DDYYYY MM DD): the 至 between a validity's dates taken into the next
+// year's first digit, not weakly enough for weakAsGaps. Nothing else in a validity line has
+// that shape.
+func joinedDates(runs []glyphs) []glyphs {
+	for k := 2; k+2 < len(runs); k++ {
+		if len(runs[k]) == 6 && len(runs[k-2]) == 4 && len(runs[k-1]) <= 2 && len(runs[k+1]) <= 2 && len(runs[k+2]) <= 2 {
+			return slices.Concat(runs[:k], []glyphs{runs[k][:2], runs[k][2:]}, runs[k+1:])
+		}
+	}
+	return runs
 }
 
 // weakAsGaps turns into a gap a character read with next to no confidence that joins a day to

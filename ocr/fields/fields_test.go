@@ -179,6 +179,12 @@ func TestValidityWeakSeparator(t *testing.T) {
 	if v := ParseValidity(today, Reading{Text: "2026-05-26至2032-05-26", Conf: conf}); v.From.Text != "2026-05-26" {
 		t.Errorf("a weak digit of the day was dropped: %q", v.From.Text)
 	}
+	// 至 taken into the next year's 2, not weakly: the shape of the line parts the dates.
+	conf[9], conf[10] = 0.99, 0.51
+	line = "2026-07-102036-07-10"
+	if v := ParseValidity(today, Reading{Text: line, Conf: conf[:len(line)]}); v.From.Text != "2026-07-10" || v.Until.Text != "2036-07-10" {
+		t.Errorf("got %q to %q, want 2026-07-10 to 2036-07-10", v.From.Text, v.Until.Text)
+	}
 	// 至 taken into the next year's 2, read weak: the dates part before it.
 	conf[9], conf[10] = 0.99, 0
 	line = "2026-10-282036-10-28"
