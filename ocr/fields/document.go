@@ -86,7 +86,28 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 	CheckDrivingTerm(&v)
 	out["valid_from"], out["valid_until"] = v.From, v.Until
 	checkOrder(out, "first_issue_date", "valid_from")
+	checkAnniversary(out)
 	return out
+}
+
+// checkAnniversary doubts a driving licence's valid_from that does not fall on an anniversary
+// of first_issue_date: each term runs on from the end of the one before (6 years, then 10,
+// then 长期, CARDS.md §3.5), so the start of every term keeps the first issue's month and day.
+// A blurred 11 read 14 by a sure Tesseract otherwise stands confident when the end is 长期 and
+// no term can check it. The date is not corrected: a person looks.
+func checkAnniversary(out map[string]Value) {
+	first, from := out["first_issue_date"], out["valid_from"]
+	if !first.Valid || !from.Valid {
+		return
+	}
+	f, err1 := ident.ParseDate(first.Text)
+	v, err2 := ident.ParseDate(from.Text)
+	if err1 != nil || err2 != nil || f.AddYears(v.Year-f.Year).String() == from.Text {
+		return
+	}
+	from.Conf = min(from.Conf, capSnapped)
+	from.Problem = strings.TrimPrefix(from.Problem+"; not on an anniversary of the first issue", "; ")
+	out["valid_from"] = from
 }
 
 // VehicleLicence normalises the main page of a vehicle licence.

@@ -310,6 +310,15 @@ func TestDrivingLicence(t *testing.T) {
 			t.Errorf("%s = %+v, want %q", k, v, want)
 		}
 	}
+	if c := got["valid_from"].Conf; c < 0.8 {
+		t.Errorf("valid_from on the first issue's anniversary at %.2f, want settled", c)
+	}
+	// A start off the first issue's anniversary (a blurred 23 read 28), with 长期 for an end
+	// that no term checks: doubtful.
+	r["validity"] = []Reading{rd("2018-05-28至长期", 0.95)}
+	if v := DrivingLicence(r, today)["valid_from"]; v.Text != "2018-05-28" || v.Conf >= 0.8 {
+		t.Errorf("valid_from off the anniversary = %+v, want 2018-05-28 below 0.80", v)
+	}
 }
 
 func TestWidthAndDot(t *testing.T) {
