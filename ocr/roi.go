@@ -1,6 +1,9 @@
 package ocr
 
-import "image"
+import (
+	"image"
+	"slices"
+)
 
 // pad is how far beyond its nominal box a value is searched: the ±3 % layout shifts of
 // CARDS.md §1 and a little more for corner error.
@@ -140,14 +143,17 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		headX1 := min(x1, x0+3*lineH)
 		foot := inkFoot(ink, nomX0+lineH, rowX1, y0, y1)
 		english := englishRow(ink, g.Rect, x0, headX1, y0, foot)
-		label := func(x, y int) bool { return ink(x, y) && (english == nil || !english[y*w+x]) }
-		head := make([]int, x1)
-		copy(head, cols)
-		for x := x0; x < headX1; x++ {
-			head[x] = 0
-			for y := y0; y < y1; y++ {
-				if label(x, y) {
-					head[x]++
+		head, label := cols[:x1], ink
+		if english != nil {
+			// The columns counted again without the English row's ink.
+			label = func(x, y int) bool { return ink(x, y) && !english[y*w+x] }
+			head = slices.Clone(head)
+			for x := x0; x < headX1; x++ {
+				head[x] = 0
+				for y := y0; y < y1; y++ {
+					if label(x, y) {
+						head[x]++
+					}
 				}
 			}
 		}

@@ -72,21 +72,25 @@ func IDNumber(rd Reading, p Person, today ident.Date) Value {
 // idWithout returns the unique valid ID number that s (19 characters) gives without one stray
 // character (see strayDropped), provided it agrees with the birth date and sex read apart.
 func idWithout(s string, p Person, today ident.Date) (ident.IDNumber, bool) {
-	var found []ident.IDNumber
-	for _, v := range strayDropped(s) {
-		if id, err := ident.ParseIDNumber(idDigits(v), today); err == nil && agrees(id, p) {
-			found = append(found, id)
-		}
-	}
-	return onlyOne(found)
+	return idAmong(strayDropped(s), p, today)
 }
 
 // idWithin returns the unique valid ID number among the 18-character stretches of s that
 // agrees with the birth date and sex read apart.
 func idWithin(s string, p Person, today ident.Date) (ident.IDNumber, bool) {
-	var found []ident.IDNumber
+	var cands []string
 	for i := 0; i+18 <= len(s); i++ {
-		if id, err := ident.ParseIDNumber(idDigits(s[i:i+18]), today); err == nil && agrees(id, p) {
+		cands = append(cands, s[i:i+18])
+	}
+	return idAmong(cands, p, today)
+}
+
+// idAmong returns the one candidate that, its digits' look-alikes mapped (idDigits), is a valid
+// ID number agreeing with the birth date and sex read apart.
+func idAmong(cands []string, p Person, today ident.Date) (ident.IDNumber, bool) {
+	var found []ident.IDNumber
+	for _, v := range cands {
+		if id, err := ident.ParseIDNumber(idDigits(v), today); err == nil && agrees(id, p) {
 			found = append(found, id)
 		}
 	}
