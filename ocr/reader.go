@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
@@ -226,7 +227,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 			rd[rg.key] = append(rd[rg.key], again)
 		}
-		if check, ok := closedSets[rg.key]; ok && rg.req.glyph && !check(reading).Valid {
+		if set, ok := closedSets[rg.key]; ok && rg.req.glyph && !set.check(reading).Valid {
 			// The glyph recogniser, unsure of a character of a printed name (卜 for 小 in
 			// 小型轿车) or missing one run into the label's end (重 of 重型厢式货车), may be
 			// outvoted by Tesseract there; the set's check tells which reading to keep.
@@ -237,6 +238,15 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 				return nil, err
 			}
 			rd[rg.key] = append(rd[rg.key], again)
+			if g != nil && !set.check(again).Valid {
+				// Neither read names a member: the member whose characters explain the ink
+				// best, when it explains it nearly as well as the free reading and clearly
+				// better than any other member, is what is printed. Doubtful all the same.
+				f := g.FitLine(img, set.members)
+				if f.Text != "" && f.Extra <= fitExtra && f.Margin >= fitMargin {
+					rd[rg.key] = append(rd[rg.key], fields.Reading{Text: f.Text, Conf: repeat(fitConf, utf8.RuneCountInString(f.Text))})
+				}
+			}
 		}
 		if rg.key == "classes" && !fields.Classes(reading).Valid {
 			// Under blur the 1 after a class letter (C1, A1) merges into the letter; at twice
@@ -280,11 +290,32 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 // is not dropped for being absent from the glyph read.
 const tessSure = 0.95
 
+// A closed set's member fitted to the ink is taken when its reading costs at most fitExtra
+// more per character than the free reading and at least fitMargin less than the next member's
+// (glyph.Fit's units), at fitConf.
+const (
+	fitExtra  = 4.5
+	fitMargin = 2.0
+	fitConf   = 0.7
+)
+
+// repeat returns n copies of c.
+func repeat(c float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = c
+	}
+	return out
+}
+
 // closedSets are the checks of the Chinese values printed from a closed set of names.
-var closedSets = map[string]func(fields.Reading) fields.Value{
-	"vehicle_type": fields.VehicleType,
-	"use_nature":   fields.UseNature,
-	"ethnicity":    fields.Ethnicity,
+var closedSets = map[string]struct {
+	check   func(fields.Reading) fields.Value
+	members []string
+}{
+	"vehicle_type": {fields.VehicleType, fields.VehicleTypes},
+	"use_nature":   {fields.UseNature, fields.UseNatures},
+	"ethnicity":    {fields.Ethnicity, fields.Ethnicities},
 }
 
 // mergeLatin checks a Tesseract read rd of a line of letters and digits against the glyph

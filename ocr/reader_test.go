@@ -382,6 +382,17 @@ func TestReadFieldRegressions(t *testing.T) {
 		// bridging the gap): the two lines were read as one.
 		{kiosk.KindDrivingLicence, "clean", 1342591643504283417, 92, "licence_number"},
 		{kiosk.KindDrivingLicence, "clean", 5681710820722957522, 90, "licence_number"},
+		// Closed-set values neither recogniser read, fitted to the ink among the set's
+		// members: the label's remnant and English row before 出租客运 and 非营运, 重型半挂
+		// blurred into 馓腱柈, 小 read 卜 by both, 畲 read ES.
+		{kiosk.KindVehicleLicence, "clean", 8800871819493328054, 88, "use_nature"},
+		{kiosk.KindVehicleLicence, "low_light", 7670736996359573550, 89, "use_nature"},
+		{kiosk.KindVehicleLicence, "blur", 15302419095416502585, 88, "vehicle_type"},
+		{kiosk.KindVehicleLicence, "low_light", 13886626716823318143, 89, "vehicle_type"},
+		{kiosk.KindIDCardFront, "jpeg_low", 15959674226341894244, 31, "ethnicity"},
+		// Before a brand: a speck read as a quote mark, the label's 号.
+		{kiosk.KindVehicleLicence, "noise", 2436553860764789534, 90, "brand_model"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 5211074862067722729, 31, "brand_model"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -2,8 +2,8 @@ package fields
 
 import "strings"
 
-// vehicleTypes are the printed 车辆类型 of GA 802 most often seen on 行驶证 (CARDS.md §2.4).
-var vehicleTypes = strings.Fields(`
+// VehicleTypes are the printed 车辆类型 of GA 802 most often seen on 行驶证 (CARDS.md §2.4).
+var VehicleTypes = strings.Fields(`
 大型普通客车 大型双层客车 大型卧铺客车 大型铰接客车 大型越野客车 大型专用客车 大型专用校车
 中型普通客车 中型双层客车 中型卧铺客车 中型越野客车 中型专用客车 中型专用校车
 小型普通客车 小型越野客车 小型专用客车 小型专用校车 小型面包车 小型轿车 微型普通客车 微型轿车
@@ -160,7 +160,7 @@ func unsureBefore(rd Reading, n int) bool {
 
 // VehicleType reads the printed vehicle type (车辆类型) against the GA 802 names.
 func VehicleType(rd Reading) Value {
-	v := closedValue(rd, vehicleTypes, "车辆类型")
+	v := closedValue(rd, VehicleTypes, "车辆类型")
 	if !v.Valid {
 		// An unusual type is still what the page says: keep it as text, doubtful.
 		t := Text(rd, "车辆类型")

@@ -574,6 +574,10 @@ func TestBrandModel(t *testing.T) {
 		{"东风牌DFH5180XXYEX8|", "东风牌DFH5180XXYEX8", false},
 		{"品牌型号 宝马牌BMW7200LM", "宝马牌BMW7200LM", true},
 		{"宝马牌bmw7200lm", "宝马牌BMW7200LM", true},
+		{"“福特牌CAF7151A5", "福特牌CAF7151A5", true},
+		{"号大众牌FV7151FBDWG", "大众牌FV7151FBDWG", true},
+		{"号牌ABC", "号牌ABC", true},
+		{"\"解放牌CA5180XXYP62K1L5E6", "解放牌CA5180XXYP62K1L5E6", true},
 		// Without a code after 牌 nothing tells where the value ends.
 		{"东风牌使", "东风牌使", true},
 		{"东风", "东风", true},

@@ -73,8 +73,8 @@ func Sex(rd Reading) Value {
 	return valid(string(found[0].r), c)
 }
 
-// ethnicities are the 56 recognised nationalities as printed on ID cards, without 族.
-var ethnicities = strings.Fields(`汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲
+// Ethnicities are the 56 recognised nationalities as printed on ID cards, without 族.
+var Ethnicities = strings.Fields(`汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲
 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克
 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺`)
 
@@ -89,7 +89,7 @@ func Ethnicity(rd Reading) Value {
 		g = g[1:] // the end of the label 民族, printed close to the value
 	}
 	s := g.String()
-	m, at, dist, ok := closedMatch(g, ethnicities)
+	m, at, dist, ok := closedMatch(g, Ethnicities)
 	cover := g[at.a:at.b]
 	switch {
 	case !ok:
@@ -233,14 +233,14 @@ func Owner(rd Reading) Value {
 // 合作社, 商店, 事务所, 医院, 车队, 农场, 加油站, 经营部, 银行, 协会, 学校, 幼儿园 …).
 const companyEnds = "司厂局心社店所院队场站部行会校馆处团段园"
 
-// useNatures are the printed values of 使用性质 (CARDS.md §2.4).
-var useNatures = []string{"非营运", "营运", "货运", "公路客运", "旅游客运", "出租客运", "租赁", "危化品运输",
+// UseNatures are the printed values of 使用性质 (CARDS.md §2.4).
+var UseNatures = []string{"非营运", "营运", "货运", "公路客运", "旅游客运", "出租客运", "租赁", "危化品运输",
 	"教练", "营转非", "出租转非", "警用", "消防", "救护", "工程救险", "幼儿校车", "小学生校车", "中小学生校车",
 	"校车", "预约出租客运", "城市公交", "专用校车"}
 
 // UseNature snaps the use character of a vehicle to the closed set of printed values.
 func UseNature(rd Reading) Value {
-	return closedValue(rd, useNatures, "使用性质")
+	return closedValue(rd, UseNatures, "使用性质")
 }
 
 // Nationality reads the holder's nationality as printed; 中国 is the common case and the only

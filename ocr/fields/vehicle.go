@@ -270,9 +270,16 @@ func EngineNumber(rd Reading) Value {
 // model's code (大众汽车牌SVW71810AJ). The code is letters and digits (GB/T 9417): what follows
 // its last letter or digit is the start of the next label, run into the value on the older form
 // (EX8使用性质 read EX8使, EX8|), and is left out. The code's last character may have been cut
-// with it, so the value is not settled.
+// with it, so the value is not settled. A brand's name begins with a character or a letter:
+// marks before it (a speck read as a quote, the label's last stroke as a bracket) are left out,
+// and so is the label's last character 号 read before a brand of two characters or more (no
+// brand begins with it).
 func BrandModel(rd Reading) Value {
 	v := Text(rd, "品牌型号")
+	v.Text = strings.TrimLeftFunc(v.Text, func(r rune) bool { return !isHan(r) && !isCodeChar(r) })
+	if i := strings.Index(v.Text, "牌"); i > 0 && strings.HasPrefix(v.Text, "号") && utf8.RuneCountInString(v.Text[:i]) >= 3 {
+		v.Text = strings.TrimPrefix(v.Text, "号")
+	}
 	rs := []rune(v.Text)
 	i := strings.LastIndex(v.Text, "牌")
 	if i < 0 {

@@ -138,6 +138,24 @@ func (c *classifier) rank(y []float32, buf []scored) []scored {
 	return out
 }
 
+// distance returns the squared distance of y to the nearest prototype of class k.
+func (c *classifier) distance(y []float32, k int) float32 {
+	var yn float32
+	for _, v := range y {
+		yn += v * v
+	}
+	best := float32(math.Inf(1))
+	for i := k * c.per; i < (k+1)*c.per; i++ {
+		p := c.m.Protos[i*c.lda : (i+1)*c.lda]
+		var dot float32
+		for d, v := range y {
+			dot += v * p[d]
+		}
+		best = min(best, max(0, c.norms[i]+yn-2*dot))
+	}
+	return best
+}
+
 func cmpScored(a, b scored) int {
 	switch {
 	case a.d2 < b.d2:

@@ -62,6 +62,7 @@ func (l Line) Confidence() float64 {
 // concurrent use.
 type Recognizer struct {
 	cls     *classifier
+	index   map[rune]int // class of each character
 	scratch sync.Pool
 	meta    string
 }
@@ -76,7 +77,10 @@ func Load(r io.Reader) (*Recognizer, error) {
 		return nil, fmt.Errorf("glyph: model feature length %d, reader computes %d", m.Dim, feat.Dim)
 	}
 	c := newClassifier(m)
-	rec := &Recognizer{cls: c, meta: m.Meta}
+	rec := &Recognizer{cls: c, meta: m.Meta, index: make(map[rune]int, len(m.Runes))}
+	for i, x := range m.Runes {
+		rec.index[x] = i
+	}
 	rec.scratch.New = func() any { return c.newScratch() }
 	return rec, nil
 }
@@ -100,10 +104,8 @@ func (r *Recognizer) Chars() []rune {
 // Level returns the level of r in the 通用规范汉字表 (1–3), or 0 when r is
 // not in the table or not in the model.
 func (r *Recognizer) Level(c rune) int {
-	for i, x := range r.cls.m.Runes {
-		if x == c {
-			return int(r.cls.m.Levels[i])
-		}
+	if i, ok := r.index[c]; ok {
+		return int(r.cls.m.Levels[i])
 	}
 	return 0
 }

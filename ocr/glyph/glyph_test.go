@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -369,5 +370,45 @@ func TestThinHorizontals(t *testing.T) {
 	r := mustDefault(t)
 	if l := r.ReadLine(mustReadPNG(t, filepath.Join("testdata", "thin-horizontals.png"))); l.Text != "王睿瑞" {
 		t.Errorf("read %q, want 王睿瑞", l.Text)
+	}
+}
+
+// TestFitLine fits crops of vehicle licences' closed-set values whose free reading is wrong
+// (the label's remnant and English row beside the value, blur, a dark photo) to the printed
+// member. A crop fitted to a set without its text costs more per character than any of them.
+func TestFitLine(t *testing.T) {
+	r := mustDefault(t)
+	useNatures := []string{"非营运", "营运", "货运", "公路客运", "旅游客运", "出租客运", "租赁", "教练", "警用", "营转非"}
+	types := []string{"小型轿车", "中型轿车", "微型轿车", "大型轿车", "小型普通客车", "重型半挂牵引车", "重型全挂牵引车",
+		"中型半挂牵引车", "重型厢式货车", "重型平板半挂车"}
+	tests := []struct {
+		file, want string
+		set        []string
+	}{
+		{"chuzu.png", "出租客运", useNatures},     // read 齉皿瞎运
+		{"feiyingyun.png", "非营运", useNatures}, // read 觿瞄运
+		{"banqian.png", "重型半挂牵引车", types},     // read 馓腱柈挂牵引车
+		{"xiaoxing.png", "小型轿车", types},       // read 卜型轿车
+	}
+	worst := 0.0
+	for _, tt := range tests {
+		img := mustReadPNG(t, filepath.Join("testdata", "fit", tt.file))
+		if got := r.ReadLine(img).Text; strings.Contains(got, tt.want) {
+			t.Errorf("%s: free reading %q already holds %q: the case no longer tests fitting", tt.file, got, tt.want)
+		}
+		f := r.FitLine(img, tt.set)
+		if f.Text != tt.want || f.Margin < 1 {
+			t.Errorf("%s: fitted %+v, want %q by a clear margin", tt.file, f, tt.want)
+		}
+		worst = max(worst, f.Extra)
+	}
+	for _, tt := range tests {
+		other := useNatures
+		if slices.Equal(tt.set, useNatures) {
+			other = types
+		}
+		if f := r.FitLine(mustReadPNG(t, filepath.Join("testdata", "fit", tt.file)), other); f.Extra <= worst {
+			t.Errorf("%s fitted to %q at %.2f per character, no dearer than the right members (%.2f)", tt.file, f.Text, f.Extra, worst)
+		}
 	}
 }

@@ -31,40 +31,75 @@ const digitSure = 0.02
 // which neighbouring atoms form one character by classifying every
 // plausible grouping and keeping the cheapest sequence.
 func (r *Recognizer) ReadLine(img image.Image) Line {
-	ink, ok := feat.NewInk(img)
+	lt, ok := r.lattice(img)
 	if !ok {
 		return Line{}
+	}
+	return lt.read(img.Bounds().Min)
+}
+
+// read returns the cheapest path's characters, their boxes offset by origin.
+func (lt *lattice) read(origin image.Point) Line {
+	_, from := lt.cheapest()
+	var chars []Char
+	for j := len(lt.singles); j > 0; {
+		sc := from[j]
+		if sc == nil {
+			j--
+			continue
+		}
+		chars = append(chars, lt.r.makeChar(sc, origin))
+		j = sc.j
+	}
+	for a, b := 0, len(chars)-1; a < b; a, b = a+1, b-1 {
+		chars[a], chars[b] = chars[b], chars[a]
+	}
+	var sb strings.Builder
+	for _, c := range chars {
+		sb.WriteRune(c.Rune)
+	}
+	return Line{Text: sb.String(), Chars: chars}
+}
+
+// lattice is a line cut into atoms with every plausible grouping of neighbouring atoms
+// classified once: the free reading and the fitting of a closed set search the same
+// candidates.
+type lattice struct {
+	r    *Recognizer
+	band feat.Band
+	// singles[i] is atom i alone (nil when it holds no ink); groups[i] are the groupings of
+	// two or more atoms starting at atom i.
+	singles []*segCand
+	groups  [][]*segCand
+}
+
+func (r *Recognizer) lattice(img image.Image) (*lattice, bool) {
+	ink, ok := feat.NewInk(img)
+	if !ok {
+		return nil, false
 	}
 	ink.RemoveSpecks(max(2, ink.H*ink.H/600))
 	band, ok := findBand(ink)
 	if !ok {
-		return Line{}
+		return nil, false
 	}
 	bh := float64(band.Height())
 	atoms := findAtoms(ink, band)
 	bridged := bridgedGaps(ink, band)
 	n := len(atoms)
 	if n == 0 {
-		return Line{}
+		return nil, false
 	}
 	s := r.scratch.Get().(*cellScratch)
 	defer r.scratch.Put(s)
 
-	lda := float64(r.cls.lda)
-	bias := segmentBias * lda
-	// best[j] is the cheapest cost of reading atoms [0, j).
-	best := make([]float64, n+1)
-	from := make([]*segCand, n+1)
-	for j := 1; j <= n; j++ {
-		best[j] = math.Inf(1)
-	}
+	lt := &lattice{r: r, band: band, singles: make([]*segCand, n), groups: make([][]*segCand, n)}
 	// Rows above and below the band are included when boxing a segment so
 	// that a stroke poking out of the band is not cut off.
 	margin := int(bh / 6)
-	// Every atom alone first: the path search reuses these, and a group of
-	// atoms that each read confidently as a digit is never merged into one
-	// ideograph ("11" as 皿), which the distances alone do not prevent.
-	singles := make([]*segCand, n)
+	// Every atom alone first: a group of atoms that each read confidently as
+	// a digit is never merged into one ideograph ("11" as 皿), which the
+	// distances alone do not prevent.
 	digit := make([]bool, n)
 	for i := range atoms {
 		area := image.Rect(atoms[i].x0, band.Top-margin, atoms[i].x1, band.Bottom+margin)
@@ -72,28 +107,20 @@ func (r *Recognizer) ReadLine(img image.Image) Line {
 		if !ok {
 			continue
 		}
-		ranked := r.classify(ink, box, band, s)
-		if len(ranked) == 0 {
+		sc := r.candidate(ink, box, band, s, i)
+		if sc == nil {
 			continue
 		}
-		singles[i] = &segCand{j: i, box: box, ranked: ranked}
-		if c := r.cls.m.Runes[ranked[0].class]; c >= '0' && c <= '9' {
-			d2 := ranked[0].d2 + float32(4*r.cls.lda)
-			if len(ranked) > 1 {
-				d2 = ranked[1].d2
+		lt.singles[i] = sc
+		if c := r.cls.m.Runes[sc.ranked[0].class]; c >= '0' && c <= '9' {
+			d2 := sc.ranked[0].d2 + float32(4*r.cls.lda)
+			if len(sc.ranked) > 1 {
+				d2 = sc.ranked[1].d2
 			}
-			digit[i] = r.cls.confidence(ranked[0].d2, d2) >= digitSure
+			digit[i] = r.cls.confidence(sc.ranked[0].d2, d2) >= digitSure
 		}
 	}
 	for i := 0; i < n; i++ {
-		if math.IsInf(best[i], 1) {
-			continue
-		}
-		if sc := singles[i]; sc != nil {
-			if c := best[i] + r.segmentCost(sc.ranked, sc.box, band) + bias; c < best[i+1] {
-				best[i+1], from[i+1] = c, sc
-			}
-		}
 		allDigits := digit[i]
 		for j := i + 2; j <= n && j-i <= maxMerge; j++ {
 			allDigits = allDigits && digit[j-1]
@@ -109,41 +136,61 @@ func (r *Recognizer) ReadLine(img image.Image) Line {
 			if !ok {
 				continue
 			}
-			ranked := r.classify(ink, box, band, s)
-			if len(ranked) == 0 {
-				continue
+			if sc := r.candidate(ink, box, band, s, i); sc != nil {
+				sc.end = j
+				lt.groups[i] = append(lt.groups[i], sc)
 			}
-			c := best[i] + r.segmentCost(ranked, box, band) + bias
-			if c < best[j] {
-				best[j] = c
-				from[j] = &segCand{j: i, box: box, ranked: ranked}
+		}
+	}
+	return lt, true
+}
+
+// candidate classifies the ink in box as one character starting at atom i.
+func (r *Recognizer) candidate(ink *feat.Ink, box image.Rectangle, band feat.Band, s *cellScratch, i int) *segCand {
+	ranked := r.classify(ink, box, band, s)
+	if len(ranked) == 0 {
+		return nil
+	}
+	return &segCand{j: i, end: i + 1, box: box, ranked: ranked, y: append([]float32(nil), s.y...)}
+}
+
+// cheapest runs the path search of the free reading: best[j] is the cheapest cost of reading
+// atoms [0, j), from[j] the last character of that path.
+func (lt *lattice) cheapest() (best []float64, from []*segCand) {
+	n := len(lt.singles)
+	lda := float64(lt.r.cls.lda)
+	bias := segmentBias * lda
+	best = make([]float64, n+1)
+	from = make([]*segCand, n+1)
+	for j := 1; j <= n; j++ {
+		best[j] = math.Inf(1)
+	}
+	for i := 0; i < n; i++ {
+		if math.IsInf(best[i], 1) {
+			continue
+		}
+		if sc := lt.singles[i]; sc != nil {
+			if c := best[i] + lt.r.segmentCost(sc.ranked[0], sc.box, lt.band) + bias; c < best[i+1] {
+				best[i+1], from[i+1] = c, sc
+			}
+		}
+		for _, sc := range lt.groups[i] {
+			if c := best[i] + lt.r.segmentCost(sc.ranked[0], sc.box, lt.band) + bias; c < best[sc.end] {
+				best[sc.end], from[sc.end] = c, sc
 			}
 		}
 		// A character wider than the limit still needs a path: take the
 		// lone atom even if it is poor.
 		if math.IsInf(best[i+1], 1) {
-			best[i+1] = best[i] + 10*lda
+			best[i+1] = best[i] + poorAtom*lda
 		}
 	}
-	var chars []Char
-	for j := n; j > 0; {
-		sc := from[j]
-		if sc == nil {
-			j--
-			continue
-		}
-		chars = append(chars, r.makeChar(sc, img.Bounds().Min))
-		j = sc.j
-	}
-	for a, b := 0, len(chars)-1; a < b; a, b = a+1, b-1 {
-		chars[a], chars[b] = chars[b], chars[a]
-	}
-	var sb strings.Builder
-	for _, c := range chars {
-		sb.WriteRune(c.Rune)
-	}
-	return Line{Text: sb.String(), Chars: chars}
+	return best, from
 }
+
+// poorAtom is the cost of an atom no candidate explains, in units of the discriminant
+// dimension count.
+const poorAtom = 10
 
 // faintInk is the coverage of a stroke too thin or light to be in the ink mask, which still
 // joins the parts of one character: the sides of 口 in a light serif font.
@@ -173,12 +220,12 @@ func bridgedGaps(ink *feat.Ink, band feat.Band) func(a, b int) bool {
 // segment's width does not fit that character's usual width. Without it two
 // narrow digits side by side ("11") read as one ideograph (皿, 口) about as
 // well as they read as two digits.
-func (r *Recognizer) segmentCost(ranked []scored, box image.Rectangle, band feat.Band) float64 {
-	c := ranked[0].class
+func (r *Recognizer) segmentCost(m scored, box image.Rectangle, band feat.Band) float64 {
+	c := m.class
 	w := float64(box.Dx()) / float64(max(1, band.Height()))
 	mu, sd := float64(r.cls.m.Width[2*c]), math.Max(float64(r.cls.m.Width[2*c+1]), 0.05)
 	z := (w - mu) / sd
-	return float64(ranked[0].d2) + widthWeight*float64(r.cls.lda)*z*z
+	return float64(m.d2) + widthWeight*float64(r.cls.lda)*z*z
 }
 
 // classify returns the ranked classes for one ink box. The result is a

@@ -107,11 +107,13 @@ func splitWide(s span, cols []int, h int) []span {
 	return append(out, span{start, s.x1})
 }
 
-// segCand is one candidate character: atoms [i, j) classified.
+// segCand is one candidate character: atoms [j, end) classified.
 type segCand struct {
-	j      int
+	j, end int
 	box    image.Rectangle
 	ranked []scored
+	y      []float32       // the ink's features in the discriminant space
+	dist   map[int]float32 // squared distances to classes, as fitting asked for them
 }
 
 // Path-search constants. A segment's cost is its squared distance to the
