@@ -412,3 +412,13 @@ func TestFitLine(t *testing.T) {
 		}
 	}
 }
+
+// TestRareCharactersCostMore reads a house number cut from a clean ID card photo in a font the
+// model was not built from: 7幢 read as two rare characters (翀𦒍, the 7 with 巾, then 童) cheaper
+// than a digit and a common character until rare characters cost more.
+func TestRareCharactersCostMore(t *testing.T) {
+	r := mustDefault(t)
+	if l := r.ReadLine(mustReadPNG(t, filepath.Join("testdata", "rare-split.png"))); !strings.Contains(l.Text, "7幢1004室") {
+		t.Errorf("read %q, want 7幢1004室", l.Text)
+	}
+}

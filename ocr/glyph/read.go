@@ -188,6 +188,14 @@ func (lt *lattice) cheapest() (best []float64, from []*segCand) {
 	return best, from
 }
 
+// rarePenalty is added to a segment read as a character of the table's third level, in
+// units of the discriminant dimension count: such characters are rare in print outside
+// names, and a font the model was not built from can draw a common character so that its
+// parts, or a digit with a part, match rare ones better than it matches itself (7幢 read
+// as 翀𦒍: 7 with 巾, then 童). A rare character that is there still matches far better than
+// the penalty (the level-3 names of the reference sets all read as before).
+const rarePenalty = 2.0
+
 // poorAtom is the cost of an atom no candidate explains, in units of the discriminant
 // dimension count.
 const poorAtom = 10
@@ -219,13 +227,17 @@ func bridgedGaps(ink *feat.Ink, band feat.Band) func(a, b int) bool {
 // squared distance to the nearest character plus a penalty when the
 // segment's width does not fit that character's usual width. Without it two
 // narrow digits side by side ("11") read as one ideograph (皿, 口) about as
-// well as they read as two digits.
+// well as they read as two digits. A rare character adds rarePenalty.
 func (r *Recognizer) segmentCost(m scored, box image.Rectangle, band feat.Band) float64 {
 	c := m.class
 	w := float64(box.Dx()) / float64(max(1, band.Height()))
 	mu, sd := float64(r.cls.m.Width[2*c]), math.Max(float64(r.cls.m.Width[2*c+1]), 0.05)
 	z := (w - mu) / sd
-	return float64(m.d2) + widthWeight*float64(r.cls.lda)*z*z
+	rare := 0.0
+	if r.cls.m.Levels[c] == 3 {
+		rare = rarePenalty * float64(r.cls.lda)
+	}
+	return float64(m.d2) + widthWeight*float64(r.cls.lda)*z*z + rare
 }
 
 // classify returns the ranked classes for one ink box. The result is a
