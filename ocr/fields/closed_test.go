@@ -1,6 +1,9 @@
 package fields
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestClosedValues(t *testing.T) {
 	tests := []struct {
@@ -48,6 +51,9 @@ func TestPlateTrimsAroundProvince(t *testing.T) {
 		{"纲浙B65L50", "浙B65L50", true},
 		{"京AD92035", "京AD92035", true},
 		{"浙B6SL5", "浙B6SL5", false},
+		{"3折B997G1", "浙B997G1", true},
+		{"码折B8K222", "浙B8K222", true},
+		{"折B8K222", "浙B8K222", true},
 	}
 	for _, tt := range tests {
 		conf := make([]float64, len([]rune(tt.in)))
@@ -60,6 +66,9 @@ func TestPlateTrimsAroundProvince(t *testing.T) {
 		}
 		if len([]rune(tt.in)) != len([]rune(tt.want)) && v.Conf > capRepaired {
 			t.Errorf("%q: trimmed plate at confidence %.2f", tt.in, v.Conf)
+		}
+		if strings.Contains(tt.in, "折") && v.Conf >= 0.8 {
+			t.Errorf("%q: 浙 read from 折 at confidence %.2f", tt.in, v.Conf)
 		}
 	}
 }

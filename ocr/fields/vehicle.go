@@ -176,8 +176,20 @@ func plateGlyphs(rd Reading) glyphs {
 	g := toGlyphs(rd).mapRunes(Width).filter(func(r rune) bool {
 		return !isSpace(r) && !strings.ContainsRune(plateSeparators, r)
 	})
-	return g.trimLabels("号牌号码").mapRunes(unicode.ToUpper)
+	g = g.trimLabels("号牌号码").mapRunes(unicode.ToUpper)
+	for i := range g[:max(0, len(g)-1)] {
+		if g[i].r == '折' && plateLetter(g[i+1].r) {
+			// 折 is no province: it is the right part of 浙, whose 氵 a font spacing the two
+			// wide leaves apart, read as a character of its own (3折, 码折) or lost. 浙 was
+			// not read but inferred: the plate is not settled.
+			g[i] = glyph{'浙', min(g[i].c, capInvalid)}
+		}
+	}
+	return g
 }
+
+// plateLetter reports whether r may follow a plate's province: a letter other than I and O.
+func plateLetter(r rune) bool { return r >= 'A' && r <= 'Z' && r != 'I' && r != 'O' }
 
 // mapSerial reads I and O after the province and letter as 1 and 0: plates have neither.
 func mapSerial(p glyphs) {

@@ -68,8 +68,8 @@ func (r *Recognizer) FitLine(img image.Image, set []string) Fit {
 }
 
 // cost is the cheapest reading of the line as text: stray atoms before and after it at
-// their free single reading plus strayAtom, and each of text's characters matched by one
-// candidate. n is text's length; ok is false when the model lacks one of its characters or
+// their free single reading plus the stray costs, and each of text's characters matched by
+// one candidate. n is text's length; ok is false when the model lacks one of its characters or
 // no path reads it.
 func (lt *lattice) cost(text string) (c float64, n int, ok bool) {
 	r := lt.r
