@@ -165,7 +165,8 @@ func candidates(frame gocv.Mat) (cands, bodies []quad) {
 // leaves spurs on the border's edges that pull a hull's corners out. The stretched frame is
 // smoothed once more, its edges closed and filled, and the fill opened by a kernel an 18th of
 // the frame's height, wider than any spur. Only a body of a card's own shape is kept: not one
-// merged with a patch of background.
+// merged with a patch of background, nor one reaching the frame's edge (bodyEdge of its
+// size), which is background filled up to the frame.
 func darkBody(gray gocv.Mat, closeK gocv.Mat, minArea float64) []quad {
 	sm := gocv.NewMat()
 	defer sm.Close()
@@ -184,8 +185,19 @@ func darkBody(gray gocv.Mat, closeK gocv.Mat, minArea float64) []quad {
 	k := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(edges.Rows()/18|1, edges.Rows()/18|1))
 	defer k.Close()
 	gocv.MorphologyEx(filled, &filled, gocv.MorphOpen, k)
-	return slices.DeleteFunc(quadsFrom(filled, minArea), func(q quad) bool { return aspectError(q.aspect()) > bodyAspect })
+	w, h := float64(edges.Cols()), float64(edges.Rows())
+	atEdge := func(p point) bool {
+		mx, my := bodyEdge*w, bodyEdge*h
+		return p.X < mx || p.Y < my || p.X > w-1-mx || p.Y > h-1-my
+	}
+	return slices.DeleteFunc(quadsFrom(filled, minArea), func(q quad) bool {
+		return aspectError(q.aspect()) > bodyAspect || slices.ContainsFunc(q[:], atEdge)
+	})
 }
+
+// bodyEdge is the share of the frame's width or height within which a corner of a dark
+// photo's card found as a body is at the frame's edge.
+const bodyEdge = 0.01
 
 // minSupport is the share of a candidate's outline that must separate two different colours
 // for it to be preferred: a real card's border shows along most of its length even when a

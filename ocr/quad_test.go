@@ -48,6 +48,9 @@ func TestFindCardCorners(t *testing.T) {
 		// A dark photo's card, its outline supported all round, inside a larger outline that
 		// took in background along one side and won for its size.
 		{"id_card_front", "low_light", 4788960435532429429, 90},
+		// A dark photo whose background, filled up to the frame's edges, was taken for the
+		// card's body over four outlines of the card supported all round.
+		{"vehicle_licence", "low_light", 4316899670777883182, 90},
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
