@@ -397,6 +397,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Plates in a font that spaces 浙's 氵 wide from 折: the 氵 read as 3 or 的.
 		{kiosk.KindVehicleLicence, "perspective", 17159991215891661956, 87, "plate_number"},
 		{kiosk.KindVehicleLicence, "clean", 14011996992625697813, 89, "plate_number"},
+		// A register date whose year a speck parted (20.22-04-27).
+		{kiosk.KindVehicleLicence, "clean", 14011996992625697813, 89, "register_date"},
 		// Before a brand: a speck read as a quote mark, the label's 号.
 		{kiosk.KindVehicleLicence, "noise", 2436553860764789534, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 5211074862067722729, 31, "brand_model"},

@@ -121,6 +121,19 @@ func Date(rd Reading, today ident.Date) Value {
 			return v
 		}
 	}
+	// A year parted by a speck read as a mark (20.22-04-27): two runs of four digits together
+	// before a month and a day. Nothing but the calendar checks the join: doubtful.
+	for i := 0; i+3 < len(runs); i++ {
+		if len(runs[i])+len(runs[i+1]) != 4 || len(runs[i+2]) > 2 || len(runs[i+3]) > 2 {
+			continue
+		}
+		joined := slices.Concat(runs[:i], []glyphs{slices.Concat(runs[i], runs[i+1])}, runs[i+2:])
+		if dg, text, n := dateAt(joined, i); n > 0 {
+			if v, _ := pastDate(text, dg, today); v.Valid {
+				return Value{Text: v.Text, Conf: min(v.Conf, capSnapped), Valid: true, Problem: "year's parts joined"}
+			}
+		}
+	}
 	return invalid(raw.String(), raw.conf(), "no date")
 }
 

@@ -119,12 +119,18 @@ func TestDate(t *testing.T) {
 		{"1900-01-01", "1900-01-01", true},
 		{"200\n9-06-15", "2009-06-15", true}, // a blurred line read as two
 		{"174\n2.024-05-04", "174\n2.024-05-04", false},
+		{"20.22-04-27", "2022-04-27", true}, // a speck in the year read as a dot
+		{"2.022-04-27", "2022-04-27", true},
+		{"20.22-04-31", "20.22-04-31", false},
 		{"Valid", "Valid", false},
 	}
 	for _, tt := range tests {
-		got := Date(rd(tt.in, 0.9), today)
+		got := Date(rd(tt.in, 0.99), today)
 		if got.Text != tt.want || got.Valid != tt.valid {
 			t.Errorf("Date(%q) = %+v, want %q valid=%v", tt.in, got, tt.want, tt.valid)
+		}
+		if got.Valid && strings.Count(tt.in, ".") == 1 && got.Conf >= 0.8 {
+			t.Errorf("Date(%q): a year's parts joined at confidence %.2f", tt.in, got.Conf)
 		}
 	}
 }
