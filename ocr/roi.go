@@ -142,9 +142,14 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		split := x0
 		headX1 := min(x1, x0+3*lineH)
 		foot := inkFoot(ink, nomX0+lineH, rowX1, y0, y1)
-		english := englishRow(ink, g.Rect, x0, headX1, y0, foot)
-		head, label := cols[:x1], ink
+		english := englishRow(ink, g.Rect, x0, headX1, y0, foot, rg.req.glyph)
+		head, label, lh := cols[:x1], ink, lineH
 		if english != nil {
+			if rg.req.glyph {
+				// The line's band took in the English row: a Chinese value's characters
+				// reach its foot, not the band's (Latin capitals stop short of it).
+				lh = min(lineH, foot-y0)
+			}
 			// The columns counted again without the English row's ink.
 			label = func(x, y int) bool { return ink(x, y) && !english[y*w+x] }
 			head = slices.Clone(head)
@@ -157,7 +162,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 				}
 			}
 		}
-		x0 = trimLeadingLabel(head, minCol, x0, lineH, func(x int) (int, int) { return colExtent(label, x, y0, y1) })
+		x0 = trimLeadingLabel(head, minCol, x0, lh, func(x int) (int, int) { return colExtent(label, x, y0, y1) })
 		if x0 != split {
 			left = 0 // the label's ink ends where it was cut
 			if english != nil {
@@ -355,8 +360,11 @@ func paper(g *image.Gray, mask []bool, th uint8) *image.Gray {
 // than the layout allows for, that row reaches under the value's first character: its letters
 // reach the line's foot, and trimLeadingLabel would take the label for the value. foot is read
 // from the value's columns a character's width into its box, clear of the label. It returns
-// nil when there is no such piece.
-func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int) []bool {
+// nil when there is no such piece. With under, pieces wholly below the foot are the row's too
+// (the letters of a row printed lower, under a Chinese value). Not under a Latin value: its
+// foot, the capitals', lies above the tail of a J or Q, which finding such pieces would have
+// the crop cut off with the row.
+func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int, under bool) []bool {
 	w, h := r.Dx(), r.Dy()
 	seen := make([]bool, w*h)
 	var english []bool
@@ -385,7 +393,7 @@ func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int
 					stack = append(stack, n[1]*w+n[0])
 				}
 			}
-			if top*2 >= y0+foot && top < foot && bottom >= below {
+			if top >= foot && under || top*2 >= y0+foot && top < foot && bottom >= below {
 				if english == nil {
 					english = make([]bool, w*h)
 				}
