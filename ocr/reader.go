@@ -358,10 +358,12 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 		}
 	}
 	if sure && len(b) < len(a) && len(b)*2 >= len(a) {
-		return mendTail(rd, second)
+		if m := mendTail(rd, second); m.Text != rd.Text {
+			return m
+		}
 	}
 	if len(a) != len(b) {
-		return rd
+		return doubtUnmatched(rd, b)
 	}
 	conf := slices.Clone(rd.Conf)
 	for i := range a {
@@ -375,6 +377,42 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	}
 	rd.Text, rd.Conf = string(a), conf
 	return rd
+}
+
+// doubtUnmatched returns rd with the characters that a longest common subsequence with the
+// other read b leaves out made doubtful: where two recognisers read a line to different
+// lengths, what only one of them saw is not settled, however sure that one was (Tesseract's
+// sure L in LJL6RAD…, where the glyph recogniser read J1 as one unreadable character). A
+// VIN's check digit may then repair it (CARDS.md §4).
+func doubtUnmatched(rd fields.Reading, b []rune) fields.Reading {
+	a := []rune(rd.Text)
+	// l[i][j]: the longest common subsequence of a[i:] and b[j:].
+	l := make([][]int, len(a)+1)
+	for i := range l {
+		l[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				l[i][j] = l[i+1][j+1] + 1
+			} else {
+				l[i][j] = max(l[i+1][j], l[i][j+1])
+			}
+		}
+	}
+	conf := slices.Clone(rd.Conf)
+	for i, j := 0, 0; i < len(a); {
+		switch {
+		case j < len(b) && a[i] == b[j]:
+			i, j = i+1, j+1
+		case j < len(b) && l[i][j+1] >= l[i+1][j]:
+			j++
+		default:
+			conf[i] = min(conf[i], doubtConf)
+			i++
+		}
+	}
+	return fields.Reading{Text: rd.Text, Conf: conf, Arbitrated: rd.Arbitrated}
 }
 
 // mendTail checks the end of a Tesseract read rd against a shorter glyph read, sure of every

@@ -399,6 +399,14 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 14011996992625697813, 89, "plate_number"},
 		// A register date whose year a speck parted (20.22-04-27).
 		{kiosk.KindVehicleLicence, "clean", 14011996992625697813, 89, "register_date"},
+		// Use characters whose label's end and English row (性质 over racter) were taken for
+		// the value's start: the row reaches the band's foot, below the value's.
+		{kiosk.KindVehicleLicence, "noise", 15224437742560054281, 91, "use_nature"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 591691905750339713, 37, "use_nature"},
+		// VINs whose J1 the glyph recogniser read as one character outside the whitelist and
+		// Tesseract surely as JL: doubtful there, the check digit repairs the L.
+		{kiosk.KindVehicleLicence, "rotate180", 7651441975431630724, 88, "vin"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 1627563786531272664, 44, "vin"},
 		// Before a brand: a speck read as a quote mark, the label's 号.
 		{kiosk.KindVehicleLicence, "noise", 2436553860764789534, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 5211074862067722729, 31, "brand_model"},
@@ -510,8 +518,23 @@ func TestMergeLatin(t *testing.T) {
 		t.Errorf("got %q %.2f, want LJ16RAD38S5186172 with the 1 disputed", got.Text, got.Conf)
 	}
 	lj.Conf[2] = 0.99
-	if got := mergeLatin(lj, tail, 17); got.Text != lj.Text {
-		t.Errorf("got %q: a character Tesseract was sure of was changed", got.Text)
+	if got := mergeLatin(lj, tail, 17); got.Text != lj.Text || got.Conf[2] != doubtConf || got.Conf[3] != lj.Conf[3] {
+		t.Errorf("got %q %.2f: a character Tesseract was sure of was changed, or those only it read are settled", got.Text, got.Conf)
+	}
+	// The glyph recogniser read J1 as one character outside the whitelist: the J and the L
+	// Tesseract read there are not settled, however sure it was, and the check digit may
+	// repair them.
+	inner := fields.Reading{Text: "L6RAD31MU365291", Conf: slices.Repeat([]float64{1}, 15)}
+	sureL := fields.Reading{Text: "LJL6RAD31MU365291", Conf: slices.Repeat([]float64{0.99}, 17)}
+	got = mergeLatin(sureL, inner, 17)
+	for i, c := range got.Conf {
+		if doubt := i == 1 || i == 2; got.Text != sureL.Text || (c == doubtConf) != doubt {
+			t.Errorf("got %q %.2f, want %q with only J and L doubtful", got.Text, got.Conf, sureL.Text)
+			break
+		}
+	}
+	if v := fields.VIN(got); v.Text != "LJ16RAD31MU365291" || v.Conf >= 0.8 {
+		t.Errorf("VIN %+v, want LJ16RAD31MU365291 repaired, doubtful", v)
 	}
 	// A VIN one character too long (S read twice over the ink of D5) beside a glyph read of
 	// 17 that it holds, less that character.
