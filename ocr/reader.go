@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
@@ -204,6 +205,11 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			// Whatever the recognisers make of the cut end, it may be a character short
 			// (…K1C3 read …K1C, both sure) or a stroke short: a person should look.
 			reading.Conf[len(reading.Conf)-1] = min(reading.Conf[len(reading.Conf)-1], doubtConf)
+		}
+		if rg.key == "brand_model" && g != nil {
+			if reading, err = r.latinCode(ctx, g, img, reading); err != nil {
+				return nil, err
+			}
 		}
 		if (rg.key == "vin" || rg.key == "engine_number") && g != nil {
 			// Tesseract is sure of most of its misreads here (S for 5, O for 0), and the check
@@ -439,6 +445,36 @@ func mendTail(rd, second fields.Reading) fields.Reading {
 	conf := slices.Clone(rd.Conf)
 	conf[diff] = min(conf[diff], disputedConf)
 	return fields.Reading{Text: string(a), Conf: conf, Arbitrated: rd.Arbitrated}
+}
+
+// latinCode reads again the model's code after 牌 in a brand and model rd whose code holds a
+// Chinese character, which it cannot: the glyph recogniser joined letters into one ideograph
+// (BY as 皿, HE as 皿, 7 as 刀) and Tesseract did not outvote it. Tesseract reads the ink
+// right of 牌 (as the glyph recogniser placed it) as letters and digits, and its code replaces
+// the one read, doubtful. (Read so throughout, codes lose more than they gain: Tesseract's
+// I for 1 and S for 5.)
+func (r *Reader) latinCode(ctx context.Context, g *glyph.Recognizer, img *image.Gray, rd fields.Reading) (fields.Reading, error) {
+	rs := []rune(rd.Text)
+	at := slices.Index(rs, '牌')
+	if at < 0 || len(rd.Conf) != len(rs) || !slices.ContainsFunc(rs[at+1:], func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		return rd, nil
+	}
+	free := g.ReadLine(img)
+	k := slices.IndexFunc(free.Chars, func(c glyph.Char) bool { return c.Rune == '牌' })
+	if k < 0 {
+		return rd, nil
+	}
+	b := img.Bounds()
+	sub := img.SubImage(image.Rect(free.Chars[k].Box.Max.X+1, b.Min.Y, b.Max.X, b.Max.Y)).(*image.Gray)
+	code, err := r.tess.recognize(ctx, sub, request{script: scriptLatin, whitelist: wlEngine})
+	if err != nil || code.Text == "" || len(code.Conf) != len([]rune(code.Text)) {
+		return rd, err
+	}
+	conf := slices.Clone(rd.Conf[:at+1])
+	for _, c := range code.Conf {
+		conf = append(conf, min(c, doubtConf))
+	}
+	return fields.Reading{Text: string(rs[:at+1]) + code.Text, Conf: conf, Arbitrated: rd.Arbitrated}, nil
 }
 
 // glyphLatin reads a line of Latin letters and digits with the glyph recogniser, keeping

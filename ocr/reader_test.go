@@ -407,6 +407,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Tesseract surely as JL: doubtful there, the check digit repairs the L.
 		{kiosk.KindVehicleLicence, "rotate180", 7651441975431630724, 88, "vin"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 1627563786531272664, 44, "vin"},
+		// Model codes the glyph recogniser read with an ideograph (BY as 皿, HE as 皿) that
+		// Tesseract did not outvote, read again as letters and digits.
+		{kiosk.KindVehicleLicence, "noise", 14457052513440584845, 90, "brand_model"},
+		{kiosk.KindVehicleLicence, "clean", 9342019292799142105, 89, "brand_model"},
 		// Before a brand: a speck read as a quote mark, the label's 号.
 		{kiosk.KindVehicleLicence, "noise", 2436553860764789534, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 5211074862067722729, 31, "brand_model"},
