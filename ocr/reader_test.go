@@ -411,6 +411,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Tesseract did not outvote, read again as letters and digits.
 		{kiosk.KindVehicleLicence, "noise", 14457052513440584845, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "clean", 9342019292799142105, 89, "brand_model"},
+		// An older driving licence's start date after the label's 期 read as 8, apart from
+		// it (8-2021-07-27): the term 6年 had no start to run from.
+		{kiosk.KindDrivingLicence, "clean", 2104918512533939540, 85, "valid_from"},
+		{kiosk.KindDrivingLicence, "clean", 2104918512533939540, 85, "valid_until"},
 		// Before a brand: a speck read as a quote mark, the label's 号.
 		{kiosk.KindVehicleLicence, "noise", 2436553860764789534, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 5211074862067722729, 31, "brand_model"},

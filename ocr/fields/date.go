@@ -64,6 +64,12 @@ func dateAt(runs []glyphs, i int) (d glyphs, text string, n int) {
 	return nil, "", 0
 }
 
+// dated reports whether a date begins at runs[i].
+func dated(runs []glyphs, i int) bool {
+	_, _, n := dateAt(runs, i)
+	return n > 0
+}
+
 // pastDate checks a date that must not lie ahead (checkDate). Years printed on a document
 // begin 19 or 20: a 20 misread as 90, 70 or 10 (the 2's foot lost, or the 2 run into the
 // label's end) is a 20. Only the 2's own look-alikes are taken for it: a year of other
@@ -156,9 +162,17 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 		g := toGlyphs(rd)
 		runs := joinedDates(digitRuns(weakAsGaps(g)))
 		i := 0
-		dg, text, n := dateAt(runs, 0)
+		if len(runs) > 1 && len(runs[0]) <= 2 && !dated(runs, 0) && dated(runs, 1) {
+			// The label's end read as a digit or two before the date (期 as 8), apart from
+			// it: a date begins with its year.
+			i = 1
+		}
+		dg, text, n := dateAt(runs, i)
 		if n > 0 && !haveFrom {
 			v.From, from = pastDate(text, dg, today)
+			if i > 0 {
+				v.From.Conf = min(v.From.Conf, capRepaired)
+			}
 			haveFrom = true
 		}
 		i += n
@@ -174,7 +188,7 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 			v.Until, haveUntil = u, true
 			continue
 		}
-		if years, c, ok := term(g, runs, n); ok && haveFrom && v.From.Valid {
+		if years, c, ok := term(g, runs, i); ok && haveFrom && v.From.Valid {
 			v.Years = years
 			v.Until = valid(from.AddYears(years).String(), min(c, v.From.Conf))
 			haveUntil = true
