@@ -250,7 +250,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 				// better than any other member, is what is printed. Doubtful all the same.
 				f := g.FitLine(img, set.members)
 				if f.Text != "" && f.Extra <= fitExtra && f.Margin >= fitMargin {
-					rd[rg.key] = append(rd[rg.key], fields.Reading{Text: f.Text, Conf: repeat(fitConf, utf8.RuneCountInString(f.Text))})
+					rd[rg.key] = append(rd[rg.key], fields.Reading{Text: f.Text, Conf: slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text))})
 				}
 			}
 		}
@@ -305,15 +305,6 @@ const (
 	fitConf   = 0.7
 )
 
-// repeat returns n copies of c.
-func repeat(c float64, n int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = c
-	}
-	return out
-}
-
 // closedSets are the checks of the Chinese values printed from a closed set of names.
 var closedSets = map[string]struct {
 	check   func(fields.Reading) fields.Value
@@ -339,8 +330,8 @@ var closedSets = map[string]struct {
 // letter to the label's end about as often as Tesseract reads the label's end as one more (on
 // two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
 // numbers and spoiled four). A shorter glyph read, sure, is checked against the read's end
-// (see mendTail); other reads of different lengths are not aligned here: rd is returned as it
-// is.
+// (see mendTail); otherwise, of reads of different lengths, the characters only Tesseract read
+// are made doubtful (see doubtUnmatched).
 func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)
 	if len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
