@@ -141,15 +141,6 @@ func (r *Recognizer) class(x rune) int {
 	return -1
 }
 
-// sureness is the calibrated confidence of a candidate's best class.
-func (r *Recognizer) sureness(sc *segCand) float64 {
-	d2 := sc.ranked[0].d2 + float32(4*r.cls.lda) // no runner-up: treat as distant
-	if len(sc.ranked) > 1 {
-		d2 = sc.ranked[1].d2
-	}
-	return r.cls.confidence(sc.ranked[0].d2, d2)
-}
-
 // distance returns the squared distance of the candidate's ink to class k, remembered: the
 // members of a set share most of their characters.
 func (sc *segCand) distance(c *classifier, k int) float32 {

@@ -113,11 +113,7 @@ func (r *Recognizer) lattice(img image.Image) (*lattice, bool) {
 		}
 		lt.singles[i] = sc
 		if c := r.cls.m.Runes[sc.ranked[0].class]; c >= '0' && c <= '9' {
-			d2 := sc.ranked[0].d2 + float32(4*r.cls.lda)
-			if len(sc.ranked) > 1 {
-				d2 = sc.ranked[1].d2
-			}
-			digit[i] = r.cls.confidence(sc.ranked[0].d2, d2) >= digitSure
+			digit[i] = r.sureness(sc) >= digitSure
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -250,15 +246,20 @@ func (r *Recognizer) classify(ink *feat.Ink, box image.Rectangle, band feat.Band
 	return append([]scored(nil), s.rank[:n]...)
 }
 
+// sureness is the calibrated confidence of a candidate's best class, from its margin over the
+// runner-up.
+func (r *Recognizer) sureness(sc *segCand) float64 {
+	d2 := sc.ranked[0].d2 + float32(4*r.cls.lda) // no runner-up: treat as distant
+	if len(sc.ranked) > 1 {
+		d2 = sc.ranked[1].d2
+	}
+	return r.cls.confidence(sc.ranked[0].d2, d2)
+}
+
 func (r *Recognizer) makeChar(sc *segCand, origin image.Point) Char {
 	rk := sc.ranked
 	m := r.cls.m
-	c := Char{Rune: m.Runes[rk[0].class], Box: sc.box.Add(origin)}
-	d2 := rk[0].d2 + float32(4*r.cls.lda) // no runner-up: treat as distant
-	if len(rk) > 1 {
-		d2 = rk[1].d2
-	}
-	c.Confidence = r.cls.confidence(rk[0].d2, d2)
+	c := Char{Rune: m.Runes[rk[0].class], Box: sc.box.Add(origin), Confidence: r.sureness(sc)}
 	if len(rk) > 1 && r.cls.twins(rk[0].class, rk[1].class) {
 		c.Confidence = min(c.Confidence, twinCap)
 	}
