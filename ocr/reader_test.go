@@ -418,6 +418,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Before a brand: a speck read as a quote mark, the label's 号.
 		{kiosk.KindVehicleLicence, "noise", 2436553860764789534, 90, "brand_model"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 5211074862067722729, 31, "brand_model"},
+		// Labels whose last character stands nearly on the value's foot, against it (码 of
+		// 发动机号码 before EXW…, 号 before LFV…), once read as digits (383EXW…, 65LFV…).
+		{kiosk.KindVehicleLicence, "clean", 12411802921718675016, 89, "engine_number"},
+		{kiosk.KindVehicleLicence, "noise", 16240370898803947089, 86, "engine_number"},
+		{kiosk.KindVehicleLicence, "clean", 13958288019553207046, 86, "vin"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -162,7 +162,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 				}
 			}
 		}
-		x0 = trimLeadingLabel(head, minCol, x0, lh, func(x int) (int, int) { return colExtent(label, x, y0, y1) })
+		x0 = trimLeadingLabel(head, minCol, x0, lh, !rg.req.glyph, func(x int) (int, int) { return colExtent(label, x, y0, y1) })
 		if x0 != split {
 			left = 0 // the label's ink ends where it was cut
 			if english != nil {
@@ -299,10 +299,31 @@ func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin 
 // what lies before it is the label's if it is a character's width and most of the line's
 // height (not the top stroke of 吉 or 一 of 一汽), or if the search box's edge cut it (刂 of
 // 型). The cut is at the column of least ink just before the value's first foot.
-func trimLeadingLabel(cols []int, minCol, x0, lineH int, extent func(x int) (top, foot int)) int {
+func trimLeadingLabel(cols []int, minCol, x0, lineH int, latin bool, extent func(x int) (top, foot int)) int {
+	end := min(len(cols), x0+3*lineH)
 	footAt := lineH * 4 / 5
+	if latin {
+		// Capitals and digits all stand on one foot, which a label only a little smaller
+		// than the value may stop just short of (码 of 发动机号码 four fifths down the line,
+		// against EXW…). The foot is where three quarters of the value's columns past the
+		// head end, and a column reaches it within a tenth of the line: the line's band may
+		// run lower (blur, a dotted line under it, the tail of a J), and a round letter's
+		// first columns (C) stop a little short of it.
+		var feet []int
+		for x := x0 + lineH; x < len(cols); x++ {
+			if cols[x] >= minCol {
+				_, f := extent(x)
+				feet = append(feet, f)
+			}
+		}
+		if len(feet) == 0 {
+			return x0
+		}
+		slices.Sort(feet)
+		footAt = feet[len(feet)*3/4] - lineH/10
+	}
 	top, foot, first := lineH, -1, -1
-	for x := x0; x < min(len(cols), x0+3*lineH); x++ {
+	for x := x0; x < end; x++ {
 		if cols[x] < minCol {
 			continue
 		}
