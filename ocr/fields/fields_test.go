@@ -409,6 +409,7 @@ func TestVINRepairs(t *testing.T) {
 		{"SLFV2A21K9G9674664", nil, "LFV2A21K9G9674664"},      // a stray first character
 		{"LBV7L10921T7917489", []int{9}, "LBV7L1092T7917489"}, // a doubtful character between two
 		{"J16RAD39NY449997", nil, "LJ16RAD39NY449997"},        // the first letter lost to the label
+		{"1GXC16DG7HZ726954", []int{0}, "LGXC16DG7HZ726954"},  // 1 read for L
 	} {
 		got := VIN(rd(tt.in, 0.95, tt.low...))
 		if got.Text != tt.want || !got.Valid {

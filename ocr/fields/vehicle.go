@@ -17,7 +17,7 @@ const capVINRepair = 0.75
 // vinConfusable lists what a VIN character may have been misread from, for the
 // single-substitution repair.
 var vinConfusable = map[byte]string{
-	'0': "8D", '1': "7", '3': "58", '5': "38S", '6': "8G", '7': "1", '8': "0356B",
+	'0': "8D", '1': "7L", '3': "58", '5': "38S", '6': "8G", '7': "1", '8': "0356B",
 	'S': "5", 'B': "8", 'Z': "2", '2': "Z", 'G': "6", 'D': "0", 'T': "1", 'L': "1",
 }
 
