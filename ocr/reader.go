@@ -220,14 +220,14 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			if rg.key == "vin" {
 				n = ident.VINLength
 			}
-			reading = mergeLatin(reading, glyphLatin(g, img, rg.req.whitelist), n)
+			reading = mergeLatin(reading, glyphLatin(g, img, rg.req.whitelist, true), n)
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
 		if rg.req.whitelist == wlDate && rg.key != "validity" && g != nil && !fields.Date(reading, today).Valid {
 			// The end of a label caught before a date (期 read as 173) that the glyph
 			// recogniser, cutting at blank columns, leaves apart. Its read is not checked
 			// against another: doubtful.
-			again := glyphLatin(g, img, rg.req.whitelist)
+			again := glyphLatin(g, img, rg.req.whitelist, false)
 			for i := range again.Conf {
 				again.Conf[i] = min(again.Conf[i], disputedConf)
 			}
@@ -265,7 +265,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			// Tesseract also reads a short line short (C1 as C, even when clean); the glyph
 			// recogniser, cutting at blank columns, does not.
 			if g != nil && !fields.Classes(again).Valid {
-				rd[rg.key] = append(rd[rg.key], glyphLatin(g, img, rg.req.whitelist))
+				rd[rg.key] = append(rd[rg.key], glyphLatin(g, img, rg.req.whitelist, false))
 			}
 		}
 		// A second validity region (the older driving licence's term) supplies the end.
@@ -331,12 +331,15 @@ var closedSets = map[string]struct {
 // two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
 // numbers and spoiled four). A shorter glyph read, sure, is checked against the read's end
 // (see mendTail); otherwise, of reads of different lengths, the characters only Tesseract read
-// are made doubtful (see doubtUnmatched).
+// are made doubtful (see doubtUnmatched). A glyph read with holes in it (see glyphLatin) lost no
+// first letters: it is not checked against the read's end.
 func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)
 	if len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
 		return rd
 	}
+	second, holed := withoutHoles(second)
+	b = []rune(second.Text)
 	sure := !slices.ContainsFunc(second.Conf, func(c float64) bool { return c < glyph.Threshold })
 	if len(a) == len(b)+1 && (n == 0 && sure || len(b) == n) {
 		for i := range a {
@@ -354,7 +357,7 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 			}
 		}
 	}
-	if sure && len(b) < len(a) && len(b)*2 >= len(a) {
+	if sure && !holed && len(b) < len(a) && len(b)*2 >= len(a) {
 		if m := mendTail(rd, second); m.Text != rd.Text {
 			return m
 		}
@@ -374,6 +377,23 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	}
 	rd.Text, rd.Conf = string(a), conf
 	return rd
+}
+
+// withoutHoles returns rd without its unreadable characters (see glyphLatin), and whether it
+// had any.
+func withoutHoles(rd fields.Reading) (fields.Reading, bool) {
+	if !strings.ContainsRune(rd.Text, utf8.RuneError) {
+		return rd, false
+	}
+	var b strings.Builder
+	var conf []float64
+	for i, r := range []rune(rd.Text) {
+		if r != utf8.RuneError {
+			b.WriteRune(r)
+			conf = append(conf, rd.Conf[i])
+		}
+	}
+	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: rd.Arbitrated}, true
 }
 
 // doubtUnmatched returns rd with the characters that a longest common subsequence with the
@@ -470,15 +490,26 @@ func (r *Reader) latinCode(ctx context.Context, g *glyph.Recognizer, img *image.
 
 // glyphLatin reads a line of Latin letters and digits with the glyph recogniser, keeping
 // the characters of the whitelist wl: the end of a label caught in the crop (型 of 准驾车型) is
-// left out. Its confidences are the recogniser's, not checked against a second reading.
-func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string) fields.Reading {
+// left out. Its confidences are the recogniser's, not checked against a second reading. With
+// holes, a character outside wl between two within it stays, as unreadable (U+FFFD) at
+// confidence 0: letters run together into one ideograph (J1 as 皿 in LJ16RAD…) hold their
+// place, so that the read is not taken for one that lost the value's first letters.
+func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string, holes bool) fields.Reading {
 	var b strings.Builder
 	var conf []float64
+	hole := false
 	for _, ch := range g.ReadLine(img).Chars {
-		if strings.ContainsRune(wl, ch.Rune) {
-			b.WriteRune(ch.Rune)
-			conf = append(conf, ch.Confidence)
+		if !strings.ContainsRune(wl, ch.Rune) {
+			hole = holes && b.Len() > 0
+			continue
 		}
+		if hole {
+			b.WriteRune(utf8.RuneError)
+			conf = append(conf, 0)
+			hole = false
+		}
+		b.WriteRune(ch.Rune)
+		conf = append(conf, ch.Confidence)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf}
 }

@@ -423,6 +423,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 12411802921718675016, 89, "engine_number"},
 		{kiosk.KindVehicleLicence, "noise", 16240370898803947089, 86, "engine_number"},
 		{kiosk.KindVehicleLicence, "clean", 13958288019553207046, 86, "vin"},
+		// VINs whose J1 the glyph recogniser read as one ideograph, once taken for a read that
+		// lost the first letters (LJL6… mended from L6…).
+		{kiosk.KindVehicleLicence, "clean", 5479631625987611114, 86, "vin"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 8009875718019674238, 36, "vin"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -548,6 +552,13 @@ func TestMergeLatin(t *testing.T) {
 	}
 	if v := fields.VIN(got); v.Text != "LJ16RAD31MU365291" || v.Conf >= 0.8 {
 		t.Errorf("VIN %+v, want LJ16RAD31MU365291 repaired, doubtful", v)
+	}
+	// There, a glyph read that keeps its place (a hole where J1 was) lost no first letters:
+	// Tesseract's J1, read right but not surely, is not mended to the glyph read's end (L6…).
+	holed := fields.Reading{Text: "L\uFFFD6RAD31MU365291", Conf: append([]float64{1, 0}, slices.Repeat([]float64{1}, 14)...)}
+	right := fields.Reading{Text: "LJ16RAD31MU365291", Conf: append([]float64{0.99, 0.99, 0.9}, slices.Repeat([]float64{0.99}, 14)...)}
+	if got := mergeLatin(right, holed, 17); got.Text != right.Text || got.Conf[2] != doubtConf {
+		t.Errorf("got %q %.2f, want %q with the 1 doubtful", got.Text, got.Conf, right.Text)
 	}
 	// A VIN one character too long (S read twice over the ink of D5) beside a glyph read of
 	// 17 that it holds, less that character.
