@@ -105,6 +105,31 @@ func checkDate(text string, g glyphs, today ident.Date, future bool) (Value, ide
 	return valid(text, g.conf()), d
 }
 
+// runTogether reads a birth date left invalid whose year, month and day ran together when the
+// marks between them were lost (1998年7月26日, its 年 and 月 faded: 1998726), where the calendar
+// parts the month from the day one way only (not 1994125: 1-25 or 12-5). Nothing confirms the
+// parting: doubtful. Only where no valid ID number gives the date (see crossCheck): a read that
+// lost a digit (200612 for 2006912) would be parted too, and against the number's date.
+func runTogether(v Value, today ident.Date) (Value, bool) {
+	r := digitRuns(toGlyphs(Reading{Text: v.Text}))
+	if v.Valid || len(r) != 1 || len(r[0]) < 6 || len(r[0]) > 7 {
+		return v, false
+	}
+	y, md := r[0][:4].String(), r[0][4:].String()
+	var found []Value
+	for m := 1; m <= 2; m++ {
+		if d := len(md) - m; d >= 1 && d <= 2 {
+			if w, _ := checkDate(fmt.Sprintf("%s-%02s-%02s", y, md[:m], md[m:]), r[0], today, false); w.Valid {
+				found = append(found, w)
+			}
+		}
+	}
+	if len(found) != 1 {
+		return v, false
+	}
+	return Value{Text: found[0].Text, Conf: min(v.Conf, capSnapped), Valid: true, Problem: "month and day parted by the calendar"}, true
+}
+
 // firstYear is the earliest year a date on a document in use can have.
 const firstYear = 1900
 

@@ -194,8 +194,10 @@ func person(birth, sex Value) Person {
 func crossCheck(out map[string]Value, key string, today ident.Date) {
 	num := out[key]
 	if !num.Valid || len(num.Text) != 18 {
-		// Nothing confirms the birth date: a well-formed misread would look settled.
-		if b := out["birth_date"]; b.Valid {
+		// Nothing confirms the birth date: a well-formed misread would look settled. Digits
+		// run together are parted by the calendar where it allows one parting only.
+		b, _ := runTogether(out["birth_date"], today)
+		if b.Valid {
 			b.Conf = min(b.Conf, capSnapped)
 			out["birth_date"] = b
 		}

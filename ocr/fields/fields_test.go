@@ -100,6 +100,28 @@ func TestDateYearFirstDigit(t *testing.T) {
 	}
 }
 
+// TestDateRunTogether: a birth date whose 年 and 月 were lost between its digits is read when
+// no valid ID number gives it and the calendar parts month and day one way only, doubtful.
+func TestDateRunTogether(t *testing.T) {
+	for in, want := range map[string]string{
+		"1998726": "1998-07-26",
+		"195571":  "1955-07-01",
+		"1964219": "1964-02-19",
+		"199531":  "1995-03-01",
+		"1995311": "1995-03-11", // not 31-1
+		"1994125": "",           // 1-25 or 12-5
+		"1995111": "",           // 1-11 or 11-1
+		"1995":    "",
+		"2030726": "", // after today
+	} {
+		r := Readings{"birth_date": {rd(in, 0.99)}, "id_number": {rd("33030220060912508", 0.95)}}
+		got := IDFront(r, today)["birth_date"]
+		if want == "" && got.Valid || want != "" && (got.Text != want || !got.Valid || got.Conf > capSnapped) {
+			t.Errorf("%q = %+v, want %q valid at most %.2f", in, got, want, capSnapped)
+		}
+	}
+}
+
 func TestDate(t *testing.T) {
 	tests := []struct {
 		in, want string
