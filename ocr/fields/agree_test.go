@@ -56,6 +56,10 @@ func TestPlateBoth(t *testing.T) {
 	if v := PlateBoth(short, rd("HWJ08641", 0.99)); v.Text != "浙J08641" || !v.Valid || v.Conf >= 0.8 {
 		t.Errorf("short Chinese read: got %+v, want 浙J08641 below 0.80", v)
 	}
+	long := Reading{Text: "浙136P082", Conf: []float64{1, 0.99, 0.1, 1, 1, 1, 1, 1}}
+	if v := PlateBoth(long, rd("B6P082", 0.9)); v.Text != "浙B6P082" || !v.Valid || v.Conf >= 0.8 {
+		t.Errorf("long Chinese read: got %+v, want 浙B6P082 below 0.80", v)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := PlateBoth(han, rd(tt.latin, 0.99))

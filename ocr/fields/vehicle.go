@@ -156,12 +156,16 @@ func PlateBoth(rd, serial Reading) Value {
 		}
 		return valid(p.String(), c)
 	}
-	if n := len(g) - at; !base.Valid && (n == 6 || n == 7) && len(latin) >= n {
-		// The Chinese read lost one character of the serial (浙J08641 read 浙08641, the
-		// province and the J taken for one character): the Latin read alone gives the
-		// serial, one longer, which no second read confirms. (Its own length does not tell:
-		// what it makes of the province varies, and the last seven characters of a plate
-		// may pass as a new-energy serial.)
+	// The Chinese read lost one character of the serial (浙J08641 read 浙08641, the province
+	// and the J taken for one character) or gained one (浙136P082 for 浙B6P082, a serif B's
+	// stem apart from its bowls): the Latin read alone gives the serial, one longer or
+	// shorter, which no second read confirms. (Its own length does not tell: what it makes
+	// of the province varies, and the last seven characters of a plate may pass as a
+	// new-energy serial.)
+	for _, n := range []int{len(g) - at, len(g) - at - 2} {
+		if base.Valid || n < 6 || n > 7 || len(latin) < n {
+			continue
+		}
 		p := append(glyphs{g[at]}, latin[len(latin)-n:]...)
 		mapSerial(p)
 		if _, err := ident.ParsePlate(p.String()); err == nil {
