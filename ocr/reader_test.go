@@ -427,6 +427,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// lost the first letters (LJL6… mended from L6…).
 		{kiosk.KindVehicleLicence, "clean", 5479631625987611114, 86, "vin"},
 		{kiosk.KindVehicleLicence, "jpeg_low", 8009875718019674238, 36, "vin"},
+		// A plate's B read 13 by the Chinese model, B by the Latin one.
+		{kiosk.KindVehicleLicence, "clean", 7195557400120090367, 92, "plate_number"},
+		// A birth date whose 年 and 月 were lost (1998726), beside an ID number not read.
+		{kiosk.KindIDCardFront, "noise", 14127126012857759998, 92, "birth_date"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
