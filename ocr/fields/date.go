@@ -230,14 +230,15 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 	return v
 }
 
-// joinedDates parts a run of six digits between a year and month before it and a month and day
-// after it (YYYY MM DDYYYY MM DD): the 至 between a validity's dates taken into the next
-// year's first digit, not weakly enough for weakAsGaps. Nothing else in a validity line has
-// that shape.
+// joinedDates parts a run of six or seven digits between a year and month before it and a
+// month and day after it (YYYY MM DDYYYY MM DD): the 至 between a validity's dates taken into
+// the next year's first digit, or read as a digit of its own (0982036 for 09至2036), not
+// weakly enough for weakAsGaps. Nothing else in a validity line has that shape.
 func joinedDates(runs []glyphs) []glyphs {
 	for k := 2; k+2 < len(runs); k++ {
-		if len(runs[k]) == 6 && len(runs[k-2]) == 4 && len(runs[k-1]) <= 2 && len(runs[k+1]) <= 2 && len(runs[k+2]) <= 2 {
-			return slices.Concat(runs[:k], []glyphs{runs[k][:2], runs[k][2:]}, runs[k+1:])
+		n := len(runs[k])
+		if (n == 6 || n == 7) && len(runs[k-2]) == 4 && len(runs[k-1]) <= 2 && len(runs[k+1]) <= 2 && len(runs[k+2]) <= 2 {
+			return slices.Concat(runs[:k], []glyphs{runs[k][:2], runs[k][n-4:]}, runs[k+1:])
 		}
 	}
 	return runs

@@ -220,6 +220,12 @@ func TestValidityWeakSeparator(t *testing.T) {
 	if v := ParseValidity(today, Reading{Text: line, Conf: conf[:len(line)]}); v.From.Text != "2026-10-28" || v.Until.Text != "2036-10-28" {
 		t.Errorf("got %q to %q, want 2026-10-28 to 2036-10-28", v.From.Text, v.Until.Text)
 	}
+	// 至 read as a digit of its own, not weakly: the shape parts the dates and drops it.
+	conf[9], conf[10], conf[11] = 0.99, 0.35, 0.42
+	line = "2026-05-0982036-05-09"
+	if v := ParseValidity(today, Reading{Text: line, Conf: conf[:len(line)]}); v.From.Text != "2026-05-09" || v.Until.Text != "2036-05-09" {
+		t.Errorf("got %q to %q, want 2026-05-09 to 2036-05-09", v.From.Text, v.Until.Text)
+	}
 }
 
 func TestCheckTerms(t *testing.T) {
