@@ -72,3 +72,32 @@ func TestPlateBoth(t *testing.T) {
 		})
 	}
 }
+
+// TestValidityOnAnniversary: a driving licence's validity dates that are no dates (a blurred 6
+// read 0 in the day or month) take the first issue's month and day where they differ from it in
+// one digit, doubtful; other dates are left as read.
+func TestValidityOnAnniversary(t *testing.T) {
+	tests := []struct {
+		validity, from, until string
+		valid                 bool
+	}{
+		{"2021-08-00至2031-08-00", "2021-08-06", "2031-08-06", true},
+		{"2025-00-06至2031-00-06", "2025-08-06", "2031-08-06", true},
+		{"2021-08-00至长期", "2021-08-06", Forever, true},
+		{"2021-00-00至2031-00-00", "2021-00-00", "2031-00-00", false}, // two digits
+	}
+	for _, tt := range tests {
+		r := Readings{
+			"first_issue_date": {rd("2015-08-06", 0.99)},
+			"validity":         {rd(tt.validity, 0.99)},
+		}
+		out := DrivingLicence(r, today)
+		from, until := out["valid_from"], out["valid_until"]
+		if from.Text != tt.from || until.Text != tt.until || from.Valid != tt.valid {
+			t.Errorf("%s: got %+v to %+v, want %s to %s valid %v", tt.validity, from, until, tt.from, tt.until, tt.valid)
+		}
+		if tt.valid && from.Conf >= 0.8 {
+			t.Errorf("%s: mended start at confidence %.2f", tt.validity, from.Conf)
+		}
+	}
+}

@@ -83,11 +83,37 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 	out["licence_number"] = LicenceNumber(r.first("licence_number"), p, today)
 	crossCheck(out, "licence_number", today)
 	v := ParseValidity(today, r["validity"]...)
+	v.From = onAnniversary(v.From, out["first_issue_date"], today, false)
+	v.Until = onAnniversary(v.Until, out["first_issue_date"], today, true)
 	CheckDrivingTerm(&v)
 	out["valid_from"], out["valid_until"] = v.From, v.Until
 	checkOrder(out, "first_issue_date", "valid_from")
 	checkAnniversary(out)
 	return out
+}
+
+// onAnniversary mends a driving licence's validity date d that is no date (2021-08-00, a
+// blurred 6 read 0) when the first issue's month and day, which every term keeps (see
+// checkAnniversary), differ from its own in one digit only. Only the first issue confirms
+// them: doubtful.
+func onAnniversary(d, first Value, today ident.Date, future bool) Value {
+	if d.Valid || !first.Valid || len(d.Text) != len("2006-01-02") || d.Text[4] != '-' || len(first.Text) != len(d.Text) {
+		return d
+	}
+	diff := 0
+	for i := 5; i < len(d.Text); i++ {
+		if d.Text[i] != first.Text[i] {
+			diff++
+		}
+	}
+	if diff != 1 {
+		return d
+	}
+	text := d.Text[:5] + first.Text[5:]
+	if v, _ := checkDate(text, toGlyphs(Reading{Text: text}), today, future); !v.Valid {
+		return d
+	}
+	return Value{Text: text, Conf: min(d.Conf, capSnapped), Valid: true, Problem: "month and day from the first issue"}
 }
 
 // checkAnniversary doubts a driving licence's valid_from that does not fall on an anniversary
