@@ -101,3 +101,19 @@ func TestValidityOnAnniversary(t *testing.T) {
 		}
 	}
 }
+
+// TestDateFromPartner: a vehicle licence's date read without its year's first digits takes the
+// other date that ends in it, doubtful; one that ends otherwise stays as read.
+func TestDateFromPartner(t *testing.T) {
+	for _, tt := range []struct{ register, issue, want string }{
+		{"24-05-04", "2024-05-04", "2024-05-04"},
+		{"24-05-04", "2025-05-04", ""},
+		{"4-05-04", "2024-05-04", ""}, // too little to tell
+	} {
+		out := VehicleLicence(Readings{"register_date": {rd(tt.register, 0.99)}, "issue_date": {rd(tt.issue, 0.99)}}, today)
+		got := out["register_date"]
+		if tt.want == "" && got.Valid || tt.want != "" && (got.Text != tt.want || !got.Valid || got.Conf >= 0.8) {
+			t.Errorf("%s beside %s: got %+v, want %q doubtful", tt.register, tt.issue, got, tt.want)
+		}
+	}
+}

@@ -165,6 +165,19 @@ func Date(rd Reading, today ident.Date) Value {
 			}
 		}
 	}
+	// A year that lost its 2 to the label's end (024-12-09): no year of a document in use
+	// begins 0, and of 19 and 20 only 20 goes on with 0. Nothing confirms the 2: doubtful.
+	for i := 0; i+2 < len(runs); i++ {
+		if len(runs[i]) != 3 || runs[i][0].r != '0' || len(runs[i+1]) > 2 || len(runs[i+2]) > 2 {
+			continue
+		}
+		whole := slices.Concat(runs[:i], []glyphs{slices.Concat(glyphs{{'2', capSnapped}}, runs[i])}, runs[i+1:])
+		if dg, text, n := dateAt(whole, i); n > 0 {
+			if v, _ := pastDate(text, dg, today); v.Valid {
+				return Value{Text: v.Text, Conf: min(v.Conf, capSnapped), Valid: true, Problem: "year's 2 restored"}
+			}
+		}
+	}
 	return invalid(raw.String(), raw.conf(), "no date")
 }
 

@@ -152,6 +152,8 @@ func VehicleLicence(r Readings, today ident.Date) map[string]Value {
 		"issue_date":    firstValid(date, r["issue_date"]),
 	}
 	rowsSwapped(out, r)
+	fromPartner(out, "register_date", "issue_date")
+	fromPartner(out, "issue_date", "register_date")
 	checkOrder(out, "register_date", "issue_date")
 	return out
 }
@@ -269,6 +271,18 @@ func printedDates(d string) []string {
 // (the same photo, blur or glare hurts both), so the result stays short of certainty.
 func agreement(a, b float64) float64 {
 	return min(capAgreed, 1-(1-clamp01(a))*(1-clamp01(b)))
+}
+
+// fromPartner completes the date out[key] that was read without its year's first digits (24-05-04
+// for 2024-05-04, the 20 run into the label's end) from the date out[partner] whose text ends
+// in it: a vehicle licence is mostly issued on the day the vehicle was registered. Only the
+// partner confirms the year: doubtful.
+func fromPartner(out map[string]Value, key, partner string) {
+	v, p := out[key], out[partner]
+	if v.Valid || !p.Valid || len(v.Text) < len("06-01-02") || !strings.HasSuffix(p.Text, v.Text) {
+		return
+	}
+	out[key] = Value{Text: p.Text, Conf: min(v.Conf, p.Conf, capSnapped), Valid: true, Problem: "year's first digits from " + partner}
 }
 
 // checkOrder lowers two dates that must not be in reverse order.

@@ -140,10 +140,14 @@ func TestDate(t *testing.T) {
 		{"3922-05-01", "3922-05-01", false}, // more than its first digit lost
 		{"1900-01-01", "1900-01-01", true},
 		{"200\n9-06-15", "2009-06-15", true}, // a blurred line read as two
-		{"174\n2.024-05-04", "174\n2.024-05-04", false},
+		{"174\n2.024-05-04", "2024-05-04", true}, // label ink; the 2 parted by a speck
 		{"20.22-04-27", "2022-04-27", true}, // a speck in the year read as a dot
 		{"2.022-04-27", "2022-04-27", true},
 		{"20.22-04-31", "20.22-04-31", false},
+		{"024-12-09", "2024-12-09", true}, // the 2 lost to the label's end
+		{"017-03-02", "2017-03-02", true},
+		{"031-03-02", "031-03-02", false}, // after today
+		{"917-03-02", "917-03-02", false}, // 1917 or 2917 misread: not told
 		{"Valid", "Valid", false},
 	}
 	for _, tt := range tests {
