@@ -139,9 +139,9 @@ func TestDate(t *testing.T) {
 		{"3111-08-18", "3111-08-18", false},
 		{"3922-05-01", "3922-05-01", false}, // more than its first digit lost
 		{"1900-01-01", "1900-01-01", true},
-		{"200\n9-06-15", "2009-06-15", true}, // a blurred line read as two
+		{"200\n9-06-15", "2009-06-15", true},     // a blurred line read as two
 		{"174\n2.024-05-04", "2024-05-04", true}, // label ink; the 2 parted by a speck
-		{"20.22-04-27", "2022-04-27", true}, // a speck in the year read as a dot
+		{"20.22-04-27", "2022-04-27", true},      // a speck in the year read as a dot
 		{"2.022-04-27", "2022-04-27", true},
 		{"20.22-04-31", "20.22-04-31", false},
 		{"024-12-09", "2024-12-09", true}, // the 2 lost to the label's end
