@@ -85,6 +85,8 @@ func TestValidityOnAnniversary(t *testing.T) {
 		{"2025-00-06至2031-00-06", "2025-08-06", "2031-08-06", true},
 		{"2021-08-00至长期", "2021-08-06", Forever, true},
 		{"2021-00-00至2031-00-00", "2021-00-00", "2031-00-00", false}, // two digits
+		// The end mended checks no term: a start read sure stays doubtful beside it.
+		{"2021-08-06至2031-08-00", "2021-08-06", "2031-08-06", true},
 	}
 	for _, tt := range tests {
 		r := Readings{
@@ -96,8 +98,8 @@ func TestValidityOnAnniversary(t *testing.T) {
 		if from.Text != tt.from || until.Text != tt.until || from.Valid != tt.valid {
 			t.Errorf("%s: got %+v to %+v, want %s to %s valid %v", tt.validity, from, until, tt.from, tt.until, tt.valid)
 		}
-		if tt.valid && from.Conf >= 0.8 {
-			t.Errorf("%s: mended start at confidence %.2f", tt.validity, from.Conf)
+		if tt.valid && (from.Conf >= 0.8 || until.Conf >= 0.8) {
+			t.Errorf("%s: mended validity at confidence %.2f to %.2f", tt.validity, from.Conf, until.Conf)
 		}
 	}
 }

@@ -251,7 +251,13 @@ func joinedDates(runs []glyphs) []glyphs {
 	for k := 2; k+2 < len(runs); k++ {
 		n := len(runs[k])
 		if (n == 6 || n == 7) && len(runs[k-2]) == 4 && len(runs[k-1]) <= 2 && len(runs[k+1]) <= 2 && len(runs[k+2]) <= 2 {
-			return slices.Concat(runs[:k], []glyphs{runs[k][:2], runs[k][n-4:]}, runs[k+1:])
+			day, year := slices.Clone(runs[k][:2]), slices.Clone(runs[k][n-4:])
+			if n == 7 {
+				// A character dropped by its place alone: both dates are doubtful, lest a
+				// digit misread in each (2020 to 2030 for 2026 to 2036) make a term that holds.
+				day[1].c, year[0].c = min(day[1].c, capSnapped), min(year[0].c, capSnapped)
+			}
+			return slices.Concat(runs[:k], []glyphs{day, year}, runs[k+1:])
 		}
 	}
 	return runs

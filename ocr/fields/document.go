@@ -83,9 +83,11 @@ func DrivingLicence(r Readings, today ident.Date) map[string]Value {
 	out["licence_number"] = LicenceNumber(r.first("licence_number"), p, today)
 	crossCheck(out, "licence_number", today)
 	v := ParseValidity(today, r["validity"]...)
+	CheckDrivingTerm(&v)
+	// After the term's check: a date mended so checks nothing (a misread 2030-06-2 mended
+	// would let 2020 for 2026 stand, ten years before it).
 	v.From = onAnniversary(v.From, out["first_issue_date"], today, false)
 	v.Until = onAnniversary(v.Until, out["first_issue_date"], today, true)
-	CheckDrivingTerm(&v)
 	out["valid_from"], out["valid_until"] = v.From, v.Until
 	checkOrder(out, "first_issue_date", "valid_from")
 	checkAnniversary(out)
