@@ -254,8 +254,7 @@ func TestReadFieldRegressions(t *testing.T) {
 		// and model where the current printing has blank paper tell the printing.
 		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "use_nature"},
 		{kiosk.KindVehicleLicence, "blur", 13451165965478800566, 90, "engine_number"},
-		// There the model runs into the next label (EX8使用性质): its last character stays.
-		{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "brand_model"},
+		// A model run into the next label (EX8使用性质): its last character stays.
 		{kiosk.KindVehicleLicence, "jpeg_low", 10615017977611072590, 34, "brand_model"},
 		// A one-character value printed right after its label (性别男), once lost with it.
 		{kiosk.KindDrivingLicence, "perspective", 5570653086711626407, 88, "sex"},
@@ -431,6 +430,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 7195557400120090367, 92, "plate_number"},
 		// A birth date whose 年 and 月 were lost (1998726), beside an ID number not read.
 		{kiosk.KindIDCardFront, "noise", 14127126012857759998, 92, "birth_date"},
+		// A name's 一, its columns thin beside a line's band that guilloche made tall.
+		{kiosk.KindIDCardFront, "clean", 6066874741486004388, 92, "name"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -450,6 +451,9 @@ func TestReadFieldPartRegressions(t *testing.T) {
 		// A house number's last digit run into 号 (741号 read 74崿); 奉 is blurred to 固
 		// as often as not.
 		{readCase{kiosk.KindDrivingLicence, "blur", 10525764980906779390, 91, "address"}, "南山路741号"},
+		// A model run into the next label (EX8使用性质): its last character stays. Its brand,
+		// blurred, reads 风 or 凤 by a pixel's shift of the crop.
+		{readCase{kiosk.KindVehicleLicence, "blur", 2345411350595699215, 91, "brand_model"}, "DFH5180XXYEX8"},
 	} {
 		got, want, conf := c.read(t, r)
 		if !strings.Contains(want, c.part) {

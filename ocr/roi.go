@@ -114,8 +114,14 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		}
 	}
 	// A column needs a few ink pixels to count: dotted value lines and guilloche specks add
-	// one or two everywhere and would bridge the gap after a label.
-	minCol := max(2, lineH/10)
+	// one or two everywhere and would bridge the gap after a label. How many is measured on
+	// the text's own height: guilloche lines running on above and below it may have made the
+	// line's band much taller, and the few pixels of a thin stroke (一 of 郭一) would not count.
+	dense := 0
+	for _, l := range keep {
+		dense = max(dense, denseHeight(rows[l.a:l.b]))
+	}
+	minCol := max(2, dense/10)
 	clusters := runs(cols, minCol, lineH*9/10)
 	x0, x1 := -1, -1
 	for _, k := range clusters {
@@ -480,6 +486,19 @@ func inkShare(key string) float64 {
 
 // inkShareText is the share of its box that a line of text surely covers.
 const inkShareText = 0.02
+
+// denseHeight is the height of a line's text without the thin ink above and below it: from the
+// first to the last of its rows with at least an eighth of the ink of its fullest row.
+func denseHeight(rows []int) int {
+	most := slices.Max(rows)
+	dense := func(n int) bool { return n*8 >= most }
+	a := slices.IndexFunc(rows, dense)
+	b := len(rows)
+	for !dense(rows[b-1]) {
+		b--
+	}
+	return b - a
+}
 
 // runs returns the runs of indices whose count is at least minCount, merging runs separated by
 // fewer than gap indices.
