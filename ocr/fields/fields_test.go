@@ -618,6 +618,13 @@ func TestBrandModel(t *testing.T) {
 		{"号大众牌FV7151FBDWG", "大众牌FV7151FBDWG", true},
 		{"号牌ABC", "号牌ABC", true},
 		{"\"解放牌CA5180XXYP62K1L5E6", "解放牌CA5180XXYP62K1L5E6", true},
+		// The four places after the maker's letters are digits (GB 9417).
+		{"东风牌DFHS180XXYEX8", "东风牌DFH5180XXYEX8", true},
+		{"东风牌DFHSI80XXYEX8", "东风牌DFH5180XXYEX8", true},
+		{"别克牌SGM715IDMAA", "别克牌SGM7151DMAA", true},
+		{"大众牌FV715IFBDWG", "大众牌FV7151FBDWG", true},
+		{"解放牌CAS180XXYP62K1L5E6", "解放牌CAS180XXYP62K1L5E6", true}, // no digit's look-alike in 180X
+		{"宝马牌13MW7200LM", "宝马牌13MW7200LM", true},
 		// Without a code after 牌 nothing tells where the value ends.
 		{"东风牌使", "东风牌使", true},
 		{"东风", "东风", true},

@@ -306,11 +306,45 @@ func BrandModel(rd Reading) Value {
 	for end > brand && !isCodeChar(rs[end-1]) {
 		end--
 	}
+	modelDigits(rs[brand:end])
 	if end == len(rs) || end == brand {
+		v.Text = string(rs)
 		return v
 	}
 	return Value{Text: string(rs[:end]), Conf: min(v.Conf, capSnapped)}
 }
+
+// modelDigits reads as digits the letters in the four places of a model's code that GB 9417
+// gives to digits: after the maker's code of two or three letters, the vehicle's class, two of
+// its main parameter and the product's serial (DFH5180…, SGM7151…). A letter there is a digit's
+// look-alike (DFHS180: S for 5; SGM715I: I for 1). Where one has none, the code is left as read.
+func modelDigits(code []rune) {
+	letters := 0
+	for letters < len(code) && code[letters] >= 'A' && code[letters] <= 'Z' {
+		letters++
+	}
+	if letters < 2 {
+		return
+	}
+	at := min(letters, 3)
+	if at+4 > len(code) {
+		return
+	}
+	digits := slices.Clone(code[at : at+4])
+	for i, r := range digits {
+		if !isDigit(r) {
+			d, ok := modelDigit[r]
+			if !ok {
+				return
+			}
+			digits[i] = d
+		}
+	}
+	copy(code[at:], digits)
+}
+
+// modelDigit maps the letters a digit of a model's code is misread as to the digit.
+var modelDigit = map[rune]rune{'O': '0', 'Q': '0', 'D': '0', 'I': '1', 'Z': '2', 'S': '5', 'G': '6', 'B': '8'}
 
 // isCodeChar reports whether r may be part of a model's code: an upper-case Latin letter or a
 // digit.
