@@ -442,6 +442,7 @@ func TestVINRepairs(t *testing.T) {
 		{"LBV7L10921T7917489", []int{9}, "LBV7L1092T7917489"}, // a doubtful character between two
 		{"J16RAD39NY449997", nil, "LJ16RAD39NY449997"},        // the first letter lost to the label
 		{"1GXC16DG7HZ726954", []int{0}, "LGXC16DG7HZ726954"},  // 1 read for L
+		{"JGBF5AE93E6667991", []int{0}, "LGBF5AE93E6667991"},  // J read for L
 	} {
 		got := VIN(rd(tt.in, 0.95, tt.low...))
 		if got.Text != tt.want || !got.Valid {

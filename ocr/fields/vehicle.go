@@ -66,7 +66,12 @@ func VIN(rd Reading) Value {
 			continue
 		}
 		orig := b[i]
-		for _, alt := range vinConfusable[orig] {
+		alts := vinConfusable[orig]
+		if i == 0 && !strings.Contains(alts+string(orig), chinaWMI) {
+			// Every vehicle made in China has a VIN beginning with L, whatever it was read as.
+			alts += chinaWMI
+		}
+		for _, alt := range alts {
 			b[i] = byte(alt)
 			if ident.ValidateVIN(string(b)) == nil {
 				found = append(found, string(b))
