@@ -56,6 +56,11 @@ func TestPlateBoth(t *testing.T) {
 	if v := PlateBoth(short, rd("HWJ08641", 0.99)); v.Text != "浙J08641" || !v.Valid || v.Conf >= 0.8 {
 		t.Errorf("short Chinese read: got %+v, want 浙J08641 below 0.80", v)
 	}
+	// A Latin read that lost a character and took the province for another (WBJSUL beside
+	// 浙B1J5U1) differs in more than one place: the Chinese read stands, doubtful.
+	if v := PlateBoth(rd("浙B1J5U1", 0.99), rd("WBJSUL", 0.99)); v.Text != "浙B1J5U1" || !v.Valid || v.Conf >= 0.8 {
+		t.Errorf("misaligned Latin read: got %+v, want 浙B1J5U1 below 0.80", v)
+	}
 	long := Reading{Text: "浙136P082", Conf: []float64{1, 0.99, 0.1, 1, 1, 1, 1, 1}}
 	if v := PlateBoth(long, rd("B6P082", 0.9)); v.Text != "浙B6P082" || !v.Valid || v.Conf >= 0.8 {
 		t.Errorf("long Chinese read: got %+v, want 浙B6P082 below 0.80", v)

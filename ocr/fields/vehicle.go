@@ -138,6 +138,12 @@ func PlateBoth(rd, serial Reading) Value {
 		if n < 6 || n > 7 || len(latin) < n || at+1+n > len(g) {
 			continue
 		}
+		if base.Valid && differing(g[at+1:at+1+n], latin[len(latin)-n:]) > 1 {
+			// Two reads that differ in more than one place were not lined up (the Latin
+			// read lost a character and took the province for another): the Chinese read
+			// stands, unconfirmed.
+			return Value{Text: base.Text, Conf: min(base.Conf, capSnapped), Valid: true, Problem: "the Latin read differs in more than one place"}
+		}
 		p := glyphs{g[at]}
 		for j, l := range latin[len(latin)-n:] {
 			d := g[at+1+j]
@@ -178,6 +184,17 @@ func PlateBoth(rd, serial Reading) Value {
 		}
 	}
 	return base
+}
+
+// differing counts the places where a and b, as long, hold different characters.
+func differing(a, b glyphs) int {
+	n := 0
+	for i := range a {
+		if a[i].r != b[i].r {
+			n++
+		}
+	}
+	return n
 }
 
 // plateGlyphs is a plate reading without spaces and separators, upper case.
