@@ -354,19 +354,17 @@ func modelDigits(code []rune) {
 	}
 	digits := slices.Clone(code[at : at+4])
 	for i, r := range digits {
-		if !isDigit(r) {
-			d, ok := modelDigit[r]
-			if !ok {
-				return
-			}
-			digits[i] = d
+		if isDigit(r) {
+			continue
 		}
+		if d := digitFix(r); r >= 'A' && r <= 'Z' && isDigit(d) {
+			digits[i] = d
+			continue
+		}
+		return
 	}
 	copy(code[at:], digits)
 }
-
-// modelDigit maps the letters a digit of a model's code is misread as to the digit.
-var modelDigit = map[rune]rune{'O': '0', 'Q': '0', 'D': '0', 'I': '1', 'Z': '2', 'S': '5', 'G': '6', 'B': '8'}
 
 // isCodeChar reports whether r may be part of a model's code: an upper-case Latin letter or a
 // digit.
