@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -270,6 +271,21 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 		}
 		// A second validity region (the older driving licence's term) supplies the end.
 		last := i == len(regions)-1 || regions[i+1].key != rg.key
+		if rg.key == "validity" && rg.req.script != scriptLatin && last && fields.ParseValidity(today, reading).Until.Text == "" {
+			// Under blur the thin strokes of 年 in 10年 fade below the ink threshold and
+			// the Chinese read loses the term (H0舍); its digits still read.
+			again, err := r.text.recognize(ctx, img, latin(wlDigits))
+			if err != nil {
+				return nil, err
+			}
+			var second fields.Reading
+			if g != nil {
+				second = glyphLatin(g, img, wlDigits, false)
+			}
+			if t, ok := printedTerm(again, second); ok {
+				rd[rg.key] = append(rd[rg.key], t)
+			}
+		}
 		if rg.key == "validity" && rg.req.script == scriptLatin && last && !twoDates(reading) {
 			// 长期 is Chinese: read the line again with the Chinese model for its end.
 			again, err := r.text.recognize(ctx, img, han)
@@ -512,6 +528,28 @@ func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string, holes bool) fie
 		conf = append(conf, ch.Confidence)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf}
+}
+
+// printedTerm reads a driving licence's term from Tesseract's digit-only read of its term
+// region (N年), rd: the term's digits and at most one more character, the 年 that the
+// whitelist made a digit, often surely (104 for 10年). The digits must be sure, or the glyph
+// recogniser's digit read, second, must begin with them too (a blurred 6 both read unsure).
+// The term is one of fields.DrivingTerms or nothing. Its 年 restored, the term is doubtful:
+// nothing but the region's place says that the digits are a term.
+func printedTerm(rd, second fields.Reading) (fields.Reading, bool) {
+	for _, years := range fields.DrivingTerms {
+		t := strconv.Itoa(years)
+		n := len(t)
+		if !strings.HasPrefix(rd.Text, t) || len(rd.Text) > n+1 || len(rd.Conf) < n {
+			continue
+		}
+		if slices.Min(rd.Conf[:n]) < tessSure && !strings.HasPrefix(second.Text, t) {
+			continue
+		}
+		conf := slices.Repeat([]float64{disputedConf}, n+1)
+		return fields.Reading{Text: t + "年", Conf: conf}, true
+	}
+	return fields.Reading{}, false
 }
 
 func twoDates(rd fields.Reading) bool {

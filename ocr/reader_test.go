@@ -283,6 +283,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// 至 read as a weak 8 between the dates of a driving licence's validity.
 		{kiosk.KindDrivingLicence, "jpeg_low", 4195759443000228196, 42, "valid_from"},
 		{kiosk.KindDrivingLicence, "jpeg_low", 4195759443000228196, 42, "valid_until"},
+		// The older driving licence's term 10年 blurred: 年's thin strokes faded, the
+		// Chinese read lost the term, and the end of validity with it.
+		{kiosk.KindDrivingLicence, "blur", 10680579110568474360, 92, "valid_until"},
+		{kiosk.KindDrivingLicence, "blur", 11398431528053381837, 85, "valid_until"},
 		// An older vehicle licence whose left half glare has paled: label unreadable, the
 		// model's faint ink still tells the printing.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},
@@ -513,6 +517,41 @@ func TestReadBugFailsTheRead(t *testing.T) {
 	}
 	if _, err := base.Read(context.Background(), img, kiosk.KindIDCardFront); err != nil {
 		t.Fatalf("next read: %v", err)
+	}
+}
+
+func TestPrintedTerm(t *testing.T) {
+	sure, weak := 0.99, 0.4
+	tests := []struct {
+		text   string
+		conf   []float64
+		second string // the glyph recogniser's digits
+		want   string // "" for no term
+	}{
+		{"104", []float64{sure, sure, weak}, "", "10年"},
+		{"10", []float64{sure, sure}, "", "10年"},
+		{"6", []float64{sure}, "", "6年"},
+		{"64", []float64{sure, weak}, "", "6年"},
+		{"104", []float64{sure, sure, sure}, "", "10年"}, // 年 read surely as 4
+		{"1044", []float64{sure, sure, sure, sure}, "", ""},
+		{"16", []float64{sure, sure}, "", ""},
+		{"10", []float64{sure, weak}, "", ""}, // the term's digits unsure, and no second read
+		{"6", []float64{weak}, "6", "6年"},     // unsure, but both recognisers read 6
+		{"6", []float64{weak}, "8", ""},
+		{"1044", []float64{sure, sure, weak, weak}, "", ""},
+		{"5", []float64{sure}, "5", ""},
+		{"", nil, "", ""},
+	}
+	for _, tc := range tests {
+		got, ok := printedTerm(fields.Reading{Text: tc.text, Conf: tc.conf}, fields.Reading{Text: tc.second})
+		if ok != (tc.want != "") || got.Text != tc.want {
+			t.Errorf("printedTerm(%q %v) = %q, %v; want %q", tc.text, tc.conf, got.Text, ok, tc.want)
+		}
+		for _, c := range got.Conf {
+			if c > disputedConf {
+				t.Errorf("printedTerm(%q): confidence %.2f above %.2f: the term is inferred from its place", tc.text, c, disputedConf)
+			}
+		}
 	}
 }
 

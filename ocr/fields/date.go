@@ -333,8 +333,11 @@ func term(g glyphs, runs []glyphs, skip int) (years int, c float64, ok bool) {
 // was misread, or the card is not genuine; either way the values need a human.
 func CheckIDTerm(v *Validity) { checkTerm(v, 5, 10, 20) }
 
-// CheckDrivingTerm does the same for a driving licence: 6 years, 10 years or 长期.
-func CheckDrivingTerm(v *Validity) { checkTerm(v, 6, 10) }
+// DrivingTerms are the terms in years a driving licence is issued for, besides 长期.
+var DrivingTerms = []int{6, 10}
+
+// CheckDrivingTerm does the same for a driving licence: one of DrivingTerms or 长期.
+func CheckDrivingTerm(v *Validity) { checkTerm(v, DrivingTerms...) }
 
 func checkTerm(v *Validity, terms ...int) {
 	// One end misread: the other cannot be checked against a term, and a blurred line that
