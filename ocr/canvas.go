@@ -12,6 +12,8 @@ import (
 type bgr struct {
 	w, h int
 	pix  []byte
+	// blurred says the photo was blurred: its thin strokes are pale (see stretch).
+	blurred bool
 }
 
 func bgrFromMat(m gocv.Mat) *bgr {

@@ -180,6 +180,7 @@ func (r *Reader) rectify(img []byte, kind kiosk.DocKind) (*card, flagSet, error)
 	case flags.has(kiosk.FlagBlurred):
 		c.sharpen()
 	}
+	c.blurred = flags.has(kiosk.FlagBlurred)
 	return c, flags, nil
 }
 
@@ -532,10 +533,12 @@ func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string, holes bool) fie
 
 // printedTerm reads a driving licence's term from Tesseract's digit-only read of its term
 // region (N年), rd: the term's digits and at most one more character, the 年 that the
-// whitelist made a digit, often surely (104 for 10年). The digits must be sure, or the glyph
-// recogniser's digit read, second, must begin with them too (a blurred 6 both read unsure).
-// The term is one of fields.DrivingTerms or nothing. Its 年 restored, the term is doubtful:
-// nothing but the region's place says that the digits are a term.
+// whitelist made a digit, often surely (104 for 10年). The term is one of fields.DrivingTerms
+// or nothing, and no two of them begin with the same digit: the first digit tells them apart
+// and must be sure, or the glyph recogniser's digit read, second, must begin with it too (a
+// blurred 6 both read unsure); a term's later digits need only be there (the 0 of a blurred 10
+// is often unsure). Its 年 restored, the term is doubtful: nothing but the region's place
+// says that the digits are a term.
 func printedTerm(rd, second fields.Reading) (fields.Reading, bool) {
 	for _, years := range fields.DrivingTerms {
 		t := strconv.Itoa(years)
@@ -543,7 +546,7 @@ func printedTerm(rd, second fields.Reading) (fields.Reading, bool) {
 		if !strings.HasPrefix(rd.Text, t) || len(rd.Text) > n+1 || len(rd.Conf) < n {
 			continue
 		}
-		if slices.Min(rd.Conf[:n]) < tessSure && !strings.HasPrefix(second.Text, t) {
+		if rd.Conf[0] < tessSure && !strings.HasPrefix(second.Text, t[:1]) {
 			continue
 		}
 		conf := slices.Repeat([]float64{disputedConf}, n+1)

@@ -287,6 +287,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// Chinese read lost the term, and the end of validity with it.
 		{kiosk.KindDrivingLicence, "blur", 10680579110568474360, 92, "valid_until"},
 		{kiosk.KindDrivingLicence, "blur", 11398431528053381837, 85, "valid_until"},
+		// Thin strokes a blur spread to pale grey, once erased by a crop's narrow soft edge:
+		// the dashes and the 2s' feet of a validity, read 202506-23-420350623.
+		{kiosk.KindDrivingLicence, "blur", 771032525486474813, 87, "valid_from"},
+		{kiosk.KindDrivingLicence, "blur", 771032525486474813, 87, "valid_until"},
 		// An older vehicle licence whose left half glare has paled: label unreadable, the
 		// model's faint ink still tells the printing.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},
@@ -535,8 +539,10 @@ func TestPrintedTerm(t *testing.T) {
 		{"104", []float64{sure, sure, sure}, "", "10年"}, // 年 read surely as 4
 		{"1044", []float64{sure, sure, sure, sure}, "", ""},
 		{"16", []float64{sure, sure}, "", ""},
-		{"10", []float64{sure, weak}, "", ""}, // the term's digits unsure, and no second read
-		{"6", []float64{weak}, "6", "6年"},     // unsure, but both recognisers read 6
+		{"10", []float64{sure, weak}, "", "10年"}, // the 1 tells 10 from 6
+		{"10", []float64{weak, sure}, "", ""},    // the first digit unsure, and no second read
+		{"10", []float64{weak, weak}, "1", "10年"},
+		{"6", []float64{weak}, "6", "6年"}, // unsure, but both recognisers read 6
 		{"6", []float64{weak}, "8", ""},
 		{"1044", []float64{sure, sure, weak, weak}, "", ""},
 		{"5", []float64{sure}, "5", ""},

@@ -196,7 +196,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h)
 	}
 	r := image.Rect(x0-left, y0-aa, x1+right, y1+aa).Intersect(g.Rect)
-	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3)), intoLabel
+	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3), c.blurred), intoLabel
 }
 
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
@@ -575,8 +575,9 @@ func tallest(s []span, n int) []span {
 
 // stretch copies g onto a white page with a border, mapping the ink to black and everything
 // lighter than the ink threshold (paper, guilloche, faint colour) to white: Tesseract does best
-// on dark text on a clean light background, and the border keeps glyphs off the edge.
-func stretch(g *image.Gray, th uint8, border int) *image.Gray {
+// on dark text on a clean light background, and the border keeps glyphs off the edge. blurred
+// says that g comes from a blurred photo.
+func stretch(g *image.Gray, th uint8, border int, blurred bool) *image.Gray {
 	lo := percentile(g, 0.01)
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w+2*border, h+2*border))
@@ -585,8 +586,14 @@ func stretch(g *image.Gray, th uint8, border int) *image.Gray {
 	}
 	// Soft edge above the threshold keeps anti-aliasing, which the LSTM models expect. In a
 	// dark photo the paper itself lies within that edge: the edge then ends half way to the
-	// paper, so that the paper and its noise still map to white.
-	hi := min(int(th)+(255-int(th))/4, (int(th)+int(percentile(g, 0.9)))/2)
+	// paper, so that the paper and its noise still map to white. A blurred photo's thin
+	// strokes (the horizontals of 2 and 年, the dashes of a date) are spread to a pale grey
+	// above the threshold: its edge always ends half way to the paper, or they are erased.
+	bg := int(percentile(g, 0.9))
+	hi := (int(th) + bg) / 2
+	if !blurred {
+		hi = min(hi, int(th)+(255-int(th))/4)
+	}
 	span := max(1, hi-int(lo))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {

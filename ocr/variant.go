@@ -110,7 +110,7 @@ func regionsFor(c *card, g *glyph.Recognizer) []region {
 // on a clean page. The English line below it, read as part of the same line, would turn every
 // character into a look-alike.
 func labelLine(g *image.Gray) *image.Gray {
-	clean := stretch(g, inkThreshold(g, inkShareText), 4)
+	clean := stretch(g, inkThreshold(g, inkShareText), 4, false)
 	best := tallest(textLines(clean), 1)[0]
 	return clean.SubImage(image.Rect(clean.Rect.Min.X, best.a, clean.Rect.Max.X, best.b)).(*image.Gray)
 }
