@@ -291,6 +291,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// the dashes and the 2s' feet of a validity, read 202506-23-420350623.
 		{kiosk.KindDrivingLicence, "blur", 771032525486474813, 87, "valid_from"},
 		{kiosk.KindDrivingLicence, "blur", 771032525486474813, 87, "valid_until"},
+		// Clean photos whose pale joins were erased the same way: the 巾 of 幢 read apart
+		// (11幢 as 11由), 浙 read 新 (新B47499).
+		{kiosk.KindDrivingLicence, "clean", 18361055255945129892, 92, "address"},
+		{kiosk.KindVehicleLicence, "clean", 17886799304016118023, 91, "plate_number"},
 		// An older vehicle licence whose left half glare has paled: label unreadable, the
 		// model's faint ink still tells the printing.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},

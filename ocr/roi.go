@@ -196,7 +196,13 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h)
 	}
 	r := image.Rect(x0-left, y0-aa, x1+right, y1+aa).Intersect(g.Rect)
-	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3), c.blurred), intoLabel
+	// A crop cut from a label, or whose edge cuts through ink (the search box's own edge
+	// may: 型 of 品牌型号 at its left), keeps the narrow soft edge unless the photo is
+	// blurred: the wide one brings back the pale sides of the cut strokes, read as letters
+	// (A大众牌…, …L5EF6).
+	cutInk := cols[max(0, x0-1)] >= minCol || cols[min(w-1, x1)] >= minCol
+	wide := c.blurred || left > 0 && !intoLabel && !cutInk
+	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3), wide), intoLabel
 }
 
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
@@ -575,23 +581,24 @@ func tallest(s []span, n int) []span {
 
 // stretch copies g onto a white page with a border, mapping the ink to black and everything
 // lighter than the ink threshold (paper, guilloche, faint colour) to white: Tesseract does best
-// on dark text on a clean light background, and the border keeps glyphs off the edge. blurred
-// says that g comes from a blurred photo.
-func stretch(g *image.Gray, th uint8, border int, blurred bool) *image.Gray {
+// on dark text on a clean light background, and the border keeps glyphs off the edge. wide
+// says how far the soft edge above the threshold runs (see below).
+func stretch(g *image.Gray, th uint8, border int, wide bool) *image.Gray {
 	lo := percentile(g, 0.01)
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	out := image.NewGray(image.Rect(0, 0, w+2*border, h+2*border))
 	for i := range out.Pix {
 		out.Pix[i] = 255
 	}
-	// Soft edge above the threshold keeps anti-aliasing, which the LSTM models expect. In a
-	// dark photo the paper itself lies within that edge: the edge then ends half way to the
-	// paper, so that the paper and its noise still map to white. A blurred photo's thin
-	// strokes (the horizontals of 2 and 年, the dashes of a date) are spread to a pale grey
-	// above the threshold: its edge always ends half way to the paper, or they are erased.
+	// Soft edge above the threshold keeps anti-aliasing, which the LSTM models expect, and
+	// thin strokes that are paler than the threshold: a blurred photo's (the horizontals of 2
+	// and 年, the dashes of a date), and in any photo the joins that make one character of
+	// two parts (the 巾 of 幢, read apart as 1 or 由). The wide edge ends half way to the
+	// paper, whose grain and guilloche still map to white; the narrow one a quarter of the way
+	// to white, or half way to a dark photo's paper.
 	bg := int(percentile(g, 0.9))
 	hi := (int(th) + bg) / 2
-	if !blurred {
+	if !wide {
 		hi = min(hi, int(th)+(255-int(th))/4)
 	}
 	span := max(1, hi-int(lo))
