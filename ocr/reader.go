@@ -212,6 +212,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			if reading, err = r.latinCode(ctx, g, img, reading); err != nil {
 				return nil, err
 			}
+			reading = brandFit(g, img, reading)
 		}
 		if (rg.key == "vin" || rg.key == "engine_number") && g != nil {
 			// Tesseract is sure of most of its misreads here (S for 5, O for 0), and the check
@@ -321,6 +322,11 @@ const (
 	fitMargin = 2.0
 	fitConf   = 0.7
 )
+
+// brandMargin is the fitMargin of a vehicle's brand: a name read that is no brand on the list
+// is most often a listed one misread, and brands are told apart by one character of two (丰田
+// and 本田, 宝马 and 海马), whose ink under blur leaves a margin of about 1 between them.
+const brandMargin = 0.5
 
 // closedSets are the checks of the Chinese values printed from a closed set of names.
 var closedSets = map[string]struct {
@@ -503,6 +509,33 @@ func (r *Reader) latinCode(ctx context.Context, g *glyph.Recognizer, img *image.
 		conf = append(conf, min(c, doubtConf))
 	}
 	return fields.Reading{Text: string(rs[:at+1]) + code.Text, Conf: conf, Arbitrated: rd.Arbitrated}, nil
+}
+
+// brandFit reads again the brand of a brand and model rd whose brand, the name before 牌, is
+// not one of fields.VehicleBrands: a blurred 丰 read as 非, 上 or 棒, the end of the label
+// read before the name (旺宝马). Of the brands, the one whose characters explain the ink left
+// of 牌 best, when it explains it nearly as well as the free reading and better than any other
+// brand (the ink tells 丰田 from 本田, which an edit of one character does not), replaces the
+// name, doubtful. A brand not on the list stays as read when none fits so.
+func brandFit(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fields.Reading {
+	rs := []rune(rd.Text)
+	at := slices.Index(rs, '牌')
+	if at < 0 || len(rd.Conf) != len(rs) || slices.Contains(fields.VehicleBrands, string(rs[:at])) {
+		return rd
+	}
+	free := g.ReadLine(img)
+	k := slices.IndexFunc(free.Chars, func(c glyph.Char) bool { return c.Rune == '牌' })
+	if k < 0 {
+		return rd
+	}
+	b := img.Bounds()
+	sub := img.SubImage(image.Rect(b.Min.X, b.Min.Y, free.Chars[k].Box.Min.X, b.Max.Y)).(*image.Gray)
+	f := g.FitLine(sub, fields.VehicleBrands)
+	if f.Text == "" || f.Extra > fitExtra || f.Margin < brandMargin {
+		return rd
+	}
+	conf := append(slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text)), rd.Conf[at:]...)
+	return fields.Reading{Text: f.Text + string(rs[at:]), Conf: conf, Arbitrated: rd.Arbitrated}
 }
 
 // glyphLatin reads a line of Latin letters and digits with the glyph recogniser, keeping

@@ -20,6 +20,7 @@ import (
 
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
 	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
 )
 
 // testNow is the reference day of cardgen's records: every generated date but a validity end
@@ -295,6 +296,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		// (11幢 as 11由), 浙 read 新 (新B47499).
 		{kiosk.KindDrivingLicence, "clean", 18361055255945129892, 92, "address"},
 		{kiosk.KindVehicleLicence, "clean", 17886799304016118023, 91, "plate_number"},
+		// A brand's blurred or tilted first character misread (把马, 棒田, 非田): the listed
+		// brand whose characters explain the ink before 牌 best.
+		{kiosk.KindVehicleLicence, "blur", 15242153327556767234, 92, "brand_model"},
+		{kiosk.KindVehicleLicence, "blur", 4773701221628350689, 85, "brand_model"},
+		{kiosk.KindVehicleLicence, "perspective", 13577501831352635662, 92, "brand_model"},
 		// An older vehicle licence whose left half glare has paled: label unreadable, the
 		// model's faint ink still tells the printing.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},
@@ -647,5 +653,30 @@ func TestMergeLatin(t *testing.T) {
 	}
 	if got := mergeLatin(long, fields.Reading{Text: "LZZ1CLD56NP756516", Conf: vin.Conf}, 17); got.Text != long.Text {
 		t.Error("a character dropped where the two reads differ elsewhere too")
+	}
+}
+
+// TestBrandsReadable checks that the glyph recogniser knows every character of the brands it
+// fits a misread brand to: a brand holding one it does not know would never be fitted.
+func TestBrandsReadable(t *testing.T) {
+	g, err := glyph.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[rune]bool{}
+	for _, r := range g.Chars() {
+		known[r] = true
+	}
+	seen := map[string]bool{}
+	for _, b := range fields.VehicleBrands {
+		if seen[b] {
+			t.Errorf("brand %s listed twice", b)
+		}
+		seen[b] = true
+		for _, r := range b {
+			if !known[r] {
+				t.Errorf("brand %s: the glyph recogniser does not know %c", b, r)
+			}
+		}
 	}
 }

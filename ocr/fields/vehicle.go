@@ -304,6 +304,19 @@ func EngineNumber(rd Reading) Value {
 	return Value{Text: s, Conf: min(c, capUnverified)}
 }
 
+// VehicleBrands are brands of vehicles registered in China as a 行驶证 prints them before 牌
+// (the Chinese brand of the manufacturer's product announcement): the common ones of cars,
+// vans, lorries and buses. The list is not closed: a brand not on it is read as printed.
+var VehicleBrands = strings.Fields(`
+大众 大众汽车 斯柯达 奥迪 一汽 红旗 奔腾 解放 丰田 本田 日产 启辰 英菲尼迪 马自达 三菱 铃木
+斯巴鲁 雷克萨斯 讴歌 别克 雪佛兰 凯迪拉克 福特 林肯 宝马 奔驰 现代 北京现代 起亚 标致
+雪铁龙 雷诺 沃尔沃 路虎 捷豹 保时捷 特斯拉 吉利 吉利汽车 领克 极氪 几何 长安 长安欧尚 长城
+哈弗 坦克 欧拉 奇瑞 星途 捷途 比亚迪 腾势 荣威 名爵 上汽大通 大通 五菱 宝骏 传祺 广汽 埃安
+东风 风神 风行 风光 岚图 江淮 江铃 福田 欧曼 欧马可 奥铃 豪沃 中国重汽 重汽 汕德卡 豪瀚
+陕汽 红岩 依维柯 金杯 金龙 金旅 海格 宇通 中通 安凯 北汽 北京 东南 海马 众泰 力帆 猎豹
+华晨 中华 蔚来 理想 小鹏 哪吒 零跑 问界 赛力斯 智己 飞凡 极狐 小米 乘龙 柳汽 大运 庆铃
+五十铃 凯马 唐骏 时代 跃进 华菱 北奔 集瑞 徐工 三一 斯太尔 黄河 开瑞 凯翼 昌河`)
+
 // BrandModel normalises a vehicle's brand and model, the brand's name and 牌 before the
 // model's code (大众汽车牌SVW71810AJ). The code is letters and digits (GB/T 9417): what follows
 // its last letter or digit is the start of the next label, run into the value on the older form
