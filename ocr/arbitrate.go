@@ -84,9 +84,14 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 	}
 	var b strings.Builder
 	conf := make([]float64, 0, len(chars))
-	for _, c := range chars {
+	for i, c := range chars {
 		r := c.r
 		switch {
+		case req.digits && c.verdict == disputed && strayDigit(c, b.String(), chars[i+1:]):
+			// A sure digit in the middle of an address's words: the middle stroke of a
+			// blurred 山 cut from its sides (象山县 read 象1县), where Tesseract read the
+			// character. Numbers in an address stand before a unit word.
+			r, c.conf = c.tess, min(c.conf, doubtConf)
 		case req.tessFirst && c.verdict == glyphUnsure && c.tess != 0:
 			r = c.tess
 		case c.verdict == tessOnly && !req.tessFirst:
@@ -102,6 +107,23 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 		conf = append(conf, c.conf)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: true}, nil
+}
+
+// strayDigit reports whether c, a digit the glyph recogniser read where Tesseract read a
+// Chinese character, stands between two Chinese characters of an address, neither a digit nor
+// the unit word that follows a number: the text read so far ends in such a character, and so
+// do the characters after c begin (tessOnly ones, left out of the text, aside).
+func strayDigit(c arbChar, before string, after []arbChar) bool {
+	if c.glyphR < '0' || c.glyphR > '9' || !unicode.Is(unicode.Han, c.tess) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(before)
+	k := slices.IndexFunc(after, func(a arbChar) bool { return a.verdict != tessOnly })
+	if k < 0 {
+		return false
+	}
+	next := after[k].r
+	return unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, next) && !strings.ContainsRune(unitWords, next)
 }
 
 // unitWords are the words of an address's units that follow a number: building (幢 栋 座 楼),

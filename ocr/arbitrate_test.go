@@ -323,3 +323,31 @@ func TestUnitAfterNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestStrayDigit(t *testing.T) {
+	han := func(r rune) arbChar { return arbChar{r: r, verdict: agreed} }
+	one := arbChar{r: '1', verdict: disputed, glyphR: '1', tess: '山'}
+	for _, c := range []struct {
+		before string
+		c      arbChar
+		after  []arbChar
+		want   bool
+	}{
+		{"浙江省象", one, []arbChar{han('县')}, true},
+		// What Tesseract alone saw is left out of the text: the next character is 西.
+		{"海曙区中", one, []arbChar{{r: '·', verdict: tessOnly}, han('西')}, true},
+		// A house number before its unit word, or before more digits.
+		{"南山路", one, []arbChar{han('号')}, false},
+		{"屏峰村", one, []arbChar{han('8'), han('号')}, false},
+		{"樟树村14", one, []arbChar{han('号')}, false},
+		// At either end of the line.
+		{"", one, []arbChar{han('县')}, false},
+		{"浙江省象", one, nil, false},
+		// Tesseract read no Chinese character there.
+		{"浙江省象", arbChar{r: '1', verdict: disputed, glyphR: '1', tess: 'l'}, []arbChar{han('县')}, false},
+	} {
+		if got := strayDigit(c.c, c.before, c.after); got != c.want {
+			t.Errorf("strayDigit(%q, %c, next %v) = %v, want %v", c.before, c.c.glyphR, c.after, got, c.want)
+		}
+	}
+}

@@ -296,6 +296,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// (11幢 as 11由), 浙 read 新 (新B47499).
 		{kiosk.KindDrivingLicence, "clean", 18361055255945129892, 92, "address"},
 		{kiosk.KindVehicleLicence, "clean", 17886799304016118023, 91, "plate_number"},
+		// The middle stroke of a blurred 山 cut from its sides and read as a sure 1 between
+		// two words of an address (象1县, 中1西路), where Tesseract read 山.
+		{kiosk.KindDrivingLicence, "blur", 14607798634655054536, 92, "address"},
+		{kiosk.KindVehicleLicence, "low_light", 5784230144220506883, 88, "address"},
 		// A brand's blurred or tilted first character misread (把马, 棒田, 非田): the listed
 		// brand whose characters explain the ink before 牌 best.
 		{kiosk.KindVehicleLicence, "blur", 15242153327556767234, 92, "brand_model"},
