@@ -443,6 +443,9 @@ func TestVINRepairs(t *testing.T) {
 		{"J16RAD39NY449997", nil, "LJ16RAD39NY449997"},        // the first letter lost to the label
 		{"1GXC16DG7HZ726954", []int{0}, "LGXC16DG7HZ726954"},  // 1 read for L
 		{"JGBF5AE93E6667991", []int{0}, "LGBF5AE93E6667991"},  // J read for L
+		// The label's 号 read as 3 before the VIN: dropping the L, or a doubtful character,
+		// passes the check digit too, but gives no VIN of a vehicle made in China.
+		{"3LJ16RAD34MV253255", []int{1, 4, 14}, "LJ16RAD34MV253255"},
 	} {
 		got := VIN(rd(tt.in, 0.95, tt.low...))
 		if got.Text != tt.want || !got.Valid {

@@ -90,7 +90,10 @@ func VIN(rd Reading) Value {
 const chinaWMI = "L"
 
 // vinWithout returns the unique valid VIN that g (18 characters) gives without one stray
-// character (see strayDropped) or one doubtful character.
+// character (see strayDropped) or one doubtful character. The check digit passes a wrong
+// candidate one time in eleven, and of the eighteen one or two often do: of several, the only
+// one that begins with L, as the VIN of every vehicle made in China does, is taken (3LJ16RAD…,
+// the label's 号 read as 3 before LJ16RAD…, also gives 3J16RAD… and 3LJ1RAD…).
 func vinWithout(g glyphs) (string, bool) {
 	s := g.String()
 	cands := strayDropped(s)
@@ -99,13 +102,19 @@ func vinWithout(g glyphs) (string, bool) {
 			cands = append(cands, v)
 		}
 	}
-	var found []string
+	var found, china []string
 	for _, v := range cands {
 		if ident.ValidateVIN(v) == nil {
 			found = append(found, v)
+			if strings.HasPrefix(v, chinaWMI) {
+				china = append(china, v)
+			}
 		}
 	}
-	return onlyOne(found)
+	if v, ok := onlyOne(found); ok {
+		return v, true
+	}
+	return onlyOne(china)
 }
 
 // plateSeparators are the dots and dashes printed or misread between province+letter and serial.
