@@ -300,6 +300,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// two words of an address (象1县, 中1西路), where Tesseract read 山.
 		{kiosk.KindDrivingLicence, "blur", 14607798634655054536, 92, "address"},
 		{kiosk.KindVehicleLicence, "low_light", 5784230144220506883, 88, "address"},
+		// A serif W that Tesseract read as W and V, the V's box drifted four pixels left of
+		// the W the glyph recogniser read surely (FBDWG read FBDWVG).
+		{kiosk.KindVehicleLicence, "rotate180", 7011943646775613622, 87, "brand_model"},
 		// A brand's blurred or tilted first character misread (把马, 棒田, 非田): the listed
 		// brand whose characters explain the ink before 牌 best.
 		{kiosk.KindVehicleLicence, "blur", 15242153327556767234, 92, "brand_model"},
