@@ -194,6 +194,7 @@ type evalStats struct {
 	rareNames      tally           // names holding a level-2/3 character of the 通用规范汉字表
 	wrong          int
 	confidentWrong int
+	confidentRight int // right fields that need no person to confirm them
 	levels         *glyph.Recognizer
 	times          map[kiosk.DocKind][]time.Duration
 	baseTimes      []time.Duration
@@ -250,6 +251,9 @@ func (s *evalStats) score(t truthLine, doc kiosk.Document, w io.Writer, verbose 
 		}
 		if !ok {
 			s.wrong++
+		}
+		if ok && conf >= confidentBelow {
+			s.confidentRight++
 		}
 		if !ok && conf >= confidentBelow {
 			s.confidentWrong++
@@ -312,6 +316,7 @@ func (s *evalStats) print(w io.Writer, withBase bool) {
 	fmt.Fprintf(w, "  %-25s %s\n", "names with rare chars", s.rareNames)
 	fmt.Fprintf(w, "\nkind decided correctly: %s\n", s.kindOK)
 	fmt.Fprintf(w, "wrong and confident (conf >= %.2f): %d of %d wrong fields\n", confidentBelow, s.confidentWrong, s.wrong)
+	fmt.Fprintf(w, "right and confident (conf >= %.2f): %d of %d right fields\n", confidentBelow, s.confidentRight, s.overall.ok)
 	fmt.Fprintln(w, "\ntime per image")
 	var all []time.Duration
 	for _, k := range kinds {
