@@ -642,3 +642,31 @@ func TestBrandModel(t *testing.T) {
 		}
 	}
 }
+
+// TestDisputedFreeText: free text with one character the two recognisers read differently is
+// not settled, however sure the rest: a brand and model (BMW read BMVV, one V disputed), a
+// name, an office. The weighted mean alone would leave such a value at 0.80 or above.
+func TestDisputedFreeText(t *testing.T) {
+	disputed := func(s string, at int) Reading {
+		c := make([]float64, len([]rune(s)))
+		for i := range c {
+			c[i] = 0.99
+		}
+		c[at] = 0.75
+		return Reading{Text: s, Conf: c, Arbitrated: true}
+	}
+	for name, v := range map[string]Value{
+		"brand and model": BrandModel(disputed("宝马牌BMVV7200LM", 5)),
+		"name":            Name(disputed("欧阳晴颍", 3)),
+		"authority":       Authority(disputed("宁波市公安局鄞州分局", 6)),
+	} {
+		if v.Conf >= 0.8 {
+			t.Errorf("%s %q with a disputed character looks settled: %.2f", name, v.Text, v.Conf)
+		}
+	}
+	sure := disputed("宝马牌BMW7200LM", 0)
+	sure.Conf[0] = 0.99
+	if v := BrandModel(sure); v.Conf < 0.8 {
+		t.Errorf("an undisputed brand and model lost its confidence: %+v", v)
+	}
+}

@@ -51,7 +51,7 @@ func Name(rd Reading) Value {
 	if n := len(g); n < 2 || n > 30 {
 		return invalid(s, c, "implausible length")
 	}
-	return Value{Text: s, Conf: min(c, freeCap(rd))}
+	return Value{Text: s, Conf: min(c, freeCap(rd), disputedCap(rd, g))}
 }
 
 // Sex reads 男 or 女. Anything else is invalid: there is no safe snap from other characters.
@@ -178,7 +178,7 @@ func Authority(rd Reading) Value {
 	if i := strings.Index(s, "公安局"); i < 0 || utf8.RuneCountInString(s[:i]) < 2 {
 		return Value{Text: s, Conf: min(c, capSnapped), Problem: "no place before 公安局"}
 	}
-	return Value{Text: s, Conf: min(c, freeCap(rd))}
+	return Value{Text: s, Conf: min(c, freeCap(rd), disputedCap(rd, g))}
 }
 
 // Text reads a free-text value as printed (vehicle type, brand and model, owner, nationality):
@@ -191,7 +191,7 @@ func Text(rd Reading, labels ...string) Value {
 	if s == "" {
 		return invalid("", 0, "empty")
 	}
-	return Value{Text: s, Conf: min(g.conf(), freeCap(rd))}
+	return Value{Text: s, Conf: min(g.conf(), freeCap(rd), disputedCap(rd, g))}
 }
 
 // Owner normalises the owner of a vehicle: a person or a company.
