@@ -487,7 +487,7 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	fits := int(float64(g.Box.Dx())/(0.45*float64(max(1, g.Box.Dy()))) + 0.5)
 	allLatin := !slices.ContainsFunc(tr, func(r rune) bool { return !isLatinOrDigit(r) })
 	mixed := g.Confidence < unsureKeep && slices.ContainsFunc(tr, isLatinOrDigit)
-	if len(tr) > 1 && len(tr) <= fits && (allLatin || mixed) {
+	if len(tr) > 1 && len(tr) <= fits && (allLatin || mixed) && !(g.Confidence >= glyph.Threshold && splitOf[g.Rune] == string(tr)) {
 		// Several digits or letters where the glyph recogniser saw one character ("11" as
 		// 皿 or M): Tesseract separates Latin characters better. Or a digit and an ideograph
 		// run together where it could not place the one character it saw (1号 read 崿).
@@ -534,6 +534,10 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	}
 	return []arbChar{c}
 }
+
+// splitOf are letters that Tesseract reads as two in a serif face where the glyph recogniser,
+// sure of the one, is right: W as VV (BMW read BMVV).
+var splitOf = map[rune]string{'W': "VV"}
 
 // looseChars turns a Tesseract symbol outside every glyph box into low-confidence characters;
 // between says it lies between two glyph characters.

@@ -303,6 +303,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// A serif W that Tesseract read as W and V, the V's box drifted four pixels left of
 		// the W the glyph recogniser read surely (FBDWG read FBDWVG).
 		{kiosk.KindVehicleLicence, "rotate180", 7011943646775613622, 87, "brand_model"},
+		// The same W read as two Vs within its own box (FBDWG read FBDVVG).
+		{kiosk.KindVehicleLicence, "rotate180", 10368053332356721798, 87, "brand_model"},
 		// A brand's blurred or tilted first character misread (把马, 棒田, 非田): the listed
 		// brand whose characters explain the ink before 牌 best.
 		{kiosk.KindVehicleLicence, "blur", 15242153327556767234, 92, "brand_model"},
