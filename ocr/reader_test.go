@@ -300,6 +300,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// two words of an address (象1县, 中1西路), where Tesseract read 山.
 		{kiosk.KindDrivingLicence, "blur", 14607798634655054536, 92, "address"},
 		{kiosk.KindVehicleLicence, "low_light", 5784230144220506883, 88, "address"},
+		// A model's last 3 touching the 亻 of the next label 使, the label's English row
+		// (Use) beginning under it: once cut in half and lost (K1C3 read K1C).
+		{kiosk.KindVehicleLicence, "clean", 11977778723634626965, 86, "brand_model"},
 		// A serif W that Tesseract read as W and V, the V's box drifted four pixels left of
 		// the W the glyph recogniser read surely (FBDWG read FBDWVG).
 		{kiosk.KindVehicleLicence, "rotate180", 7011943646775613622, 87, "brand_model"},

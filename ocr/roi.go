@@ -190,7 +190,9 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 			}
 		}
 	}
-	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH, func(k span) bool { return onLine(ink, k, y0, y1, h) })
+	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH,
+		func(k span) bool { return onLine(ink, k, y0, y1, h) },
+		func(k span) bool { return clearAbove(ink, k, y0, y1, h) })
 	right := aa
 	if intoLabel && len(keep) == 1 {
 		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h)
@@ -208,7 +210,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
 // that do not keep to the line (see onLine): the next label, reached across a gap no wider
 // than a word space. cut says the end was cut inside a piece of ink, the value run into the label.
-func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine func(span) bool) (x1 int, cut bool) {
+func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAbove func(span) bool) (x1 int, cut bool) {
 	x1 = len(cols)
 	pieces := runs(cols[x0:x1], minCol, max(1, lineH/8))
 	for len(pieces) > 1 {
@@ -235,6 +237,17 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine func(spa
 		// the cut is at a blank column just before, if there is one.
 		for x := x0 + last.b - 1; x >= x0+last.a+lineH/4; x-- {
 			if onLine(span{x0 + last.a, x}) {
+				// The label's English row may begin under the value's last character (the
+				// U of Use under the 3 of K1C3使): the character runs on past x, clear of
+				// the label above the line, to a blank column before the label.
+				for c := x + 1; c < min(x0+last.b, x+lineH/4); c++ {
+					if cols[c] < minCol {
+						if clearAbove(span{x0 + last.a, c}) {
+							return c, true
+						}
+						break
+					}
+				}
 				for c := x; c >= x-lineH/4; c-- {
 					if cols[c] < minCol {
 						return c, true
@@ -457,25 +470,39 @@ func colExtent(ink func(x, y int) bool, x, y0, y1 int) (top, foot int) {
 // rows (Chinese over English) at its own height, so its ink runs on past the band's top or
 // foot.
 func onLine(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
+	return clearBelow(ink, k, y0, y1, ch) && clearAbove(ink, k, y0, y1, ch)
+}
+
+// clearAbove is the half of onLine that looks above the line: the next label's Chinese row
+// rises past the band's top, its English row lies below the foot.
+func clearAbove(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
 	reach := max(2, (y1-y0)/4)
+	return inkRows(ink, k, y0-reach, y0, ch)*2 <= reach
+}
+
+// clearBelow is the half of onLine that looks below the line.
+func clearBelow(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
+	reach := max(2, (y1-y0)/4)
+	return inkRows(ink, k, y1, y1+reach, ch)*2 <= reach
+}
+
+// inkRows counts the rows a–b (of a crop of height ch) that hold ink in columns k.
+func inkRows(ink func(x, y int) bool, k span, a, b, ch int) int {
 	// A row counts when it holds a stroke's worth of ink, not a speck of sensor noise.
 	minInk := max(2, (k.b-k.a)/12)
-	inkRows := func(a, b int) int {
-		n := 0
-		for y := max(0, a); y < min(ch, b); y++ {
-			m := 0
-			for x := k.a; x < k.b; x++ {
-				if ink(x, y) {
-					m++
-				}
-			}
-			if m >= minInk {
-				n++
+	n := 0
+	for y := max(0, a); y < min(ch, b); y++ {
+		m := 0
+		for x := k.a; x < k.b; x++ {
+			if ink(x, y) {
+				m++
 			}
 		}
-		return n
+		if m >= minInk {
+			n++
+		}
 	}
-	return inkRows(y1, y1+reach)*2 <= reach && inkRows(y0-reach, y0)*2 <= reach
+	return n
 }
 
 // inkShare is the share of a value's search box that its ink surely covers. A value of one or
