@@ -629,6 +629,10 @@ func TestBrandModel(t *testing.T) {
 		{"大众牌FV715IFBDWG", "大众牌FV7151FBDWG", true},
 		{"解放牌CAS180XXYP62K1L5E6", "解放牌CAS180XXYP62K1L5E6", true}, // no digit's look-alike in 180X
 		{"宝马牌13MW7200LM", "宝马牌13MW7200LM", true},
+		// No model code has an I or an O (GB 9417): they are 1 and 0.
+		{"豪沃牌ZZ4257V324HEI", "豪沃牌ZZ4257V324HE1", true},
+		{"解放牌CA5180XXYP62KIL5E6", "解放牌CA5180XXYP62K1L5E6", true},
+		{"比亚迪牌BYD7152WTOHEVC", "比亚迪牌BYD7152WT0HEVC", true},
 		// Without a code after 牌 nothing tells where the value ends.
 		{"东风牌使", "东风牌使", true},
 		{"东风", "东风", true},

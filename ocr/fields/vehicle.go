@@ -351,6 +351,16 @@ func BrandModel(rd Reading) Value {
 		end--
 	}
 	modelDigits(rs[brand:end])
+	// GB 9417 leaves I and O out of model codes, lest they be taken for 1 and 0: read in a
+	// code, they are those digits (HE1 read HEI, a serif 1's foot against the next label).
+	for i := brand; i < end; i++ {
+		switch rs[i] {
+		case 'I':
+			rs[i] = '1'
+		case 'O':
+			rs[i] = '0'
+		}
+	}
 	if end == len(rs) || end == brand {
 		v.Text = string(rs)
 		return v
