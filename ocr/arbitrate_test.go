@@ -8,6 +8,7 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/otiai10/gosseract/v2"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/kiosk"
+	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
 	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
 )
 
@@ -348,6 +350,31 @@ func TestStrayDigit(t *testing.T) {
 	} {
 		if got := strayDigit(c.c, c.before, c.after); got != c.want {
 			t.Errorf("strayDigit(%q, %c, next %v) = %v, want %v", c.before, c.c.glyphR, c.after, got, c.want)
+		}
+	}
+}
+
+func TestDoubtTail(t *testing.T) {
+	sure := func(s string) fields.Reading {
+		return fields.Reading{Text: s, Conf: slices.Repeat([]float64{0.99}, len(s))}
+	}
+	for _, c := range []struct {
+		tess, glyph string
+		doubt       int // the place made doubtful, -1 for none
+	}{
+		// The glyph recogniser merged digits at the start; the ends align.
+		{"330212199807269365", "33029807269363", 17},
+		{"33010619940125885X", "33099425883X", 16},
+		// The two ends differ in more than one place: nothing aligns them.
+		{"330212199807269365", "3302121998072693", -1},
+		{"330212199807269363", "33029807269363", -1},
+		{"330212199807269363", "", -1},
+	} {
+		got := doubtTail(sure(c.tess), fields.Reading{Text: c.glyph})
+		for i, conf := range got.Conf {
+			if want := i == c.doubt; (conf < 0.9) != want {
+				t.Errorf("doubtTail(%s, %s): place %d at %.2f", c.tess, c.glyph, i, conf)
+			}
 		}
 	}
 }

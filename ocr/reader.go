@@ -225,6 +225,12 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 			reading = mergeLatin(reading, glyphLatin(g, img, rg.req.whitelist, true), n)
 		}
+		if _, err := ident.ParseIDNumber(reading.Text, today); rg.req.whitelist == wlID && g != nil && err != nil {
+			// Tesseract is sure of its misreads of an ID number's digits too (3 read 5 at its
+			// end): where the number fails its checks, a digit the glyph recogniser reads
+			// otherwise becomes a place where the check character may repair it (CARDS.md §4).
+			reading = doubtTail(reading, glyphLatin(g, img, wlID, false))
+		}
 		rd[rg.key] = append(rd[rg.key], reading)
 		if rg.req.whitelist == wlDate && rg.key != "validity" && g != nil && !fields.Date(reading, today).Valid {
 			// The end of a label caught before a date (期 read as 173) that the glyph
@@ -479,6 +485,31 @@ func mendTail(rd, second fields.Reading) fields.Reading {
 	conf := slices.Clone(rd.Conf)
 	conf[diff] = min(conf[diff], disputedConf)
 	return fields.Reading{Text: string(a), Conf: conf, Arbitrated: rd.Arbitrated}
+}
+
+// doubtTail makes doubtful the last character of Tesseract's read rd of a line of digits that
+// the glyph recogniser's read of it, second, aligned at the end, reads otherwise, the two
+// characters before it read alike by both. The glyph recogniser merges an ID number's digits
+// where Tesseract does not, so only the end of the two reads can be aligned; one place is
+// enough for the check character's single repair, and more would let a wrong candidate pass.
+func doubtTail(rd, second fields.Reading) fields.Reading {
+	a, b := []rune(rd.Text), []rune(second.Text)
+	if len(rd.Conf) != len(a) {
+		return rd
+	}
+	for k := 1; k <= min(len(a), len(b))-2; k++ {
+		i, j := len(a)-k, len(b)-k
+		if a[i] == b[j] {
+			continue
+		}
+		if a[i-1] != b[j-1] || a[i-2] != b[j-2] {
+			return rd
+		}
+		conf := slices.Clone(rd.Conf)
+		conf[i] = min(conf[i], doubtConf)
+		return fields.Reading{Text: rd.Text, Conf: conf, Arbitrated: rd.Arbitrated}
+	}
+	return rd
 }
 
 // latinCode reads again the model's code after 牌 in a brand and model rd whose code holds a

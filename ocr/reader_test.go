@@ -300,6 +300,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		// two words of an address (象1县, 中1西路), where Tesseract read 山.
 		{kiosk.KindDrivingLicence, "blur", 14607798634655054536, 92, "address"},
 		{kiosk.KindVehicleLicence, "low_light", 5784230144220506883, 88, "address"},
+		// An ID number's check character misread surely (3 as 5), the birth date read as
+		// its digits alone (1998726): the glyph recogniser's 3 there makes the place one the
+		// check character may repair, and the digits confirm the repair.
+		{kiosk.KindIDCardFront, "noise", 14127126012857759998, 92, "id_number"},
+		{kiosk.KindIDCardFront, "jpeg_low", 6083345688853462776, 35, "id_number"},
 		// A model's last 3 touching the 亻 of the next label 使, the label's English row
 		// (Use) beginning under it: once cut in half and lost (K1C3 read K1C).
 		{kiosk.KindVehicleLicence, "clean", 11977778723634626965, 86, "brand_model"},

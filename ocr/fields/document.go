@@ -206,6 +206,8 @@ func person(birth, sex Value) Person {
 	var p Person
 	if birth.Valid {
 		p.Birth = birth.Text
+	} else if n := len(birth.Text); n >= 6 && n <= 8 && !strings.ContainsFunc(birth.Text, func(r rune) bool { return !isDigit(r) }) {
+		p.BirthDigits = birth.Text
 	}
 	if sex.Valid {
 		p.Sex = sex.Text

@@ -674,3 +674,17 @@ func TestDisputedFreeText(t *testing.T) {
 		t.Errorf("an undisputed brand and model lost its confidence: %+v", v)
 	}
 }
+
+// TestIDRepairBirthDigits: a check character repair may be confirmed by a birth date read as
+// its digits alone (1998年7月26日 with its marks lost: 1998726), when they are the candidate's
+// date as printed; digits of another date confirm nothing.
+func TestIDRepairBirthDigits(t *testing.T) {
+	in := rd("330212199807269365", 0.99, 17)
+	got := IDNumber(in, Person{Sex: "女", BirthDigits: "1998726"}, today)
+	if got.Text != "330212199807269363" || !got.Valid || got.Conf >= 0.8 {
+		t.Errorf("with the birth date's digits → %+v, want 330212199807269363 repaired below 0.80", got)
+	}
+	if got := IDNumber(in, Person{Sex: "女", BirthDigits: "1998727"}, today); got.Valid {
+		t.Errorf("with another date's digits → %+v, want invalid", got)
+	}
+}

@@ -2,6 +2,7 @@ package fields
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
@@ -12,6 +13,9 @@ import (
 type Person struct {
 	Birth string // YYYY-MM-DD
 	Sex   string // 男 or 女
+	// BirthDigits are the digits of a birth date read without its marks, when Birth is not
+	// known (1998年7月26日 read 1998726): a number whose date prints so agrees with it.
+	BirthDigits string
 }
 
 // repairBelow is the per-character confidence under which a digit may be swapped for a
@@ -149,9 +153,12 @@ func repairID(g glyphs, p Person, today ident.Date) (ident.IDNumber, bool) {
 }
 
 // agrees requires both birth date and sex to have been read and to match: a repair is only
-// safe when independent evidence confirms it.
+// safe when independent evidence confirms it. A birth date read as its digits alone matches
+// when they are the number's date as printed (see printedDates).
 func agrees(id ident.IDNumber, p Person) bool {
-	return p.Birth != "" && p.Sex != "" && id.Birth.String() == p.Birth && id.Sex == p.Sex
+	birth := p.Birth != "" && id.Birth.String() == p.Birth ||
+		p.Birth == "" && p.BirthDigits != "" && slices.Contains(printedDates(id.Birth.String()), p.BirthDigits)
+	return birth && p.Sex != "" && id.Sex == p.Sex
 }
 
 // errPassport marks a licence number that is not shaped like an ID number.
