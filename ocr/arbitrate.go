@@ -103,10 +103,32 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 			// 幢 stands against Tesseract's look-alike 峡, which no address has there.
 			r = c.glyphR
 		}
+		if req.digits && r == '童' {
+			if text, ok := splitBuilding(b.String()); ok {
+				// 幢 read apart: its 巾 as the number's last digit, its 童 as a character.
+				b.Reset()
+				b.WriteString(text)
+				conf = conf[:len(conf)-1]
+				r, c.conf = '幢', min(c.conf, doubtConf)
+			}
+		}
 		b.WriteRune(r)
 		conf = append(conf, c.conf)
 	}
 	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: true}, nil
+}
+
+// splitBuilding returns the text read before a 童 without its last character when that is a
+// digit after another: the 巾 of 幢 (building) read apart as a digit (11童 for 1幢, 110童 for
+// 11幢). No address has 童 after a number; the digit before it is dropped only where the
+// building's own number, of one digit at least, stands before it.
+func splitBuilding(before string) (string, bool) {
+	rs := []rune(before)
+	n := len(rs)
+	if n < 2 || !unicode.IsDigit(rs[n-1]) || !unicode.IsDigit(rs[n-2]) {
+		return before, false
+	}
+	return string(rs[:n-1]), true
 }
 
 // strayDigit reports whether c, a digit the glyph recogniser read where Tesseract read a

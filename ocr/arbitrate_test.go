@@ -378,3 +378,22 @@ func TestDoubtTail(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitBuilding(t *testing.T) {
+	for _, c := range []struct {
+		before, want string
+		ok           bool
+	}{
+		{"东方丽都11", "东方丽都1", true},
+		{"银亿花园1\n10", "银亿花园1\n1", true},
+		// A lone digit is the building's own number.
+		{"东方丽都1", "东方丽都1", false},
+		{"东方丽都", "东方丽都", false},
+		{"", "", false},
+	} {
+		got, ok := splitBuilding(c.before)
+		if got != c.want || ok != c.ok {
+			t.Errorf("splitBuilding(%q) = %q, %v; want %q, %v", c.before, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -300,6 +300,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// two words of an address (象1县, 中1西路), where Tesseract read 山.
 		{kiosk.KindDrivingLicence, "blur", 14607798634655054536, 92, "address"},
 		{kiosk.KindVehicleLicence, "low_light", 5784230144220506883, 88, "address"},
+		// 幢 read apart on a clean photo: its 巾 as a digit after the building's number,
+		// its 童 as a character (1幢 read 11童).
+		{kiosk.KindIDCardFront, "clean", 3172664916451705033, 90, "address"},
 		// An ID number's check character misread surely (3 as 5), the birth date read as
 		// its digits alone (1998726): the glyph recogniser's 3 there makes the place one the
 		// check character may repair, and the digits confirm the repair.
