@@ -225,11 +225,13 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 			reading = mergeLatin(reading, glyphLatin(g, img, rg.req.whitelist, true), n)
 		}
-		if _, err := ident.ParseIDNumber(reading.Text, today); rg.req.whitelist == wlID && g != nil && err != nil {
+		if rg.req.whitelist == wlID && g != nil {
 			// Tesseract is sure of its misreads of an ID number's digits too (3 read 5 at its
 			// end): where the number fails its checks, a digit the glyph recogniser reads
 			// otherwise becomes a place where the check character may repair it (CARDS.md §4).
-			reading = doubtTail(reading, glyphLatin(g, img, wlID, false))
+			if _, err := ident.ParseIDNumber(reading.Text, today); err != nil {
+				reading = doubtTail(reading, glyphLatin(g, img, wlID, false))
+			}
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
 		if rg.req.whitelist == wlDate && rg.key != "validity" && g != nil && !fields.Date(reading, today).Valid {
