@@ -321,6 +321,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "blur", 15242153327556767234, 92, "brand_model"},
 		{kiosk.KindVehicleLicence, "blur", 4773701221628350689, 85, "brand_model"},
 		{kiosk.KindVehicleLicence, "perspective", 13577501831352635662, 92, "brand_model"},
+		// The label's 号, caught before a brand with a sliver of 型, read by neither
+		// recogniser (旺别克, 旺宝马): left out before the listed brand.
+		{kiosk.KindVehicleLicence, "jpeg_low", 13520818260013973881, 39, "brand_model"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 11712891805461819251, 34, "brand_model"},
 		// An older vehicle licence whose left half glare has paled: label unreadable, the
 		// model's faint ink still tells the printing.
 		{kiosk.KindVehicleLicence, "degraded", 15839687911278899162, 49, "use_nature"},

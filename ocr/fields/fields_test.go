@@ -647,6 +647,37 @@ func TestBrandModel(t *testing.T) {
 	}
 }
 
+// TestBrandModelUnreadStart: characters neither recogniser read before a listed brand are the
+// label's end caught in the crop and are left out, unsettling the value; read ones stay, and so
+// do unread ones before a brand off the list or that make a listed brand themselves.
+func TestBrandModelUnreadStart(t *testing.T) {
+	unread := func(s string, n int) Reading {
+		r := rd(s, 0.99)
+		r.Arbitrated = true
+		for i := range n {
+			r.Conf[i] = 0.01
+		}
+		return r
+	}
+	tests := []struct {
+		in      Reading
+		want    string
+		settled bool
+	}{
+		{unread("旺比亚迪牌BYD7152WT6HEVC", 1), "比亚迪牌BYD7152WT6HEVC", false},
+		{unread("虽福特牌CAF7151A5", 1), "福特牌CAF7151A5", false},
+		{unread("旺福特牌CAF7151A5", 0), "旺福特牌CAF7151A5", true},      // read surely: not the label's
+		{unread("旺福顺牌CAF7151A5", 1), "旺福顺牌CAF7151A5", false},     // no listed brand after it
+		{unread("大众汽车牌SVW71810AJ", 1), "大众汽车牌SVW71810AJ", false}, // listed with it
+	}
+	for _, tt := range tests {
+		got := BrandModel(tt.in)
+		if got.Text != tt.want || (got.Conf >= 0.8) != tt.settled {
+			t.Errorf("%q → %+v, want %q settled=%v", tt.in.Text, got, tt.want, tt.settled)
+		}
+	}
+}
+
 // TestDisputedFreeText: free text with one character the two recognisers read differently is
 // not settled, however sure the rest: a brand and model (BMW read BMVV, one V disputed), a
 // name, an office. The weighted mean alone would leave such a value at 0.80 or above.

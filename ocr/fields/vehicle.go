@@ -335,7 +335,11 @@ var VehicleBrands = strings.Fields(`
 // and so is the label's last character 号 read before a brand of two characters or more (no
 // brand begins with it).
 func BrandModel(rd Reading) Value {
+	rd, cut := unreadBeforeBrand(rd)
 	v := Text(rd, "品牌型号")
+	if cut {
+		v.Conf = min(v.Conf, capSnapped)
+	}
 	v.Text = strings.TrimLeftFunc(v.Text, func(r rune) bool { return !isHan(r) && !isCodeChar(r) })
 	if i := strings.Index(v.Text, "牌"); i > 0 && strings.HasPrefix(v.Text, "号") && utf8.RuneCountInString(v.Text[:i]) >= 3 {
 		v.Text = strings.TrimPrefix(v.Text, "号")
@@ -366,6 +370,29 @@ func BrandModel(rd Reading) Value {
 		return v
 	}
 	return Value{Text: string(rs[:end]), Conf: min(v.Conf, capSnapped)}
+}
+
+// unreadConf is the confidence below which a character was read by neither recogniser: each
+// took it for a different character and was unsure of its own (a label's 号 with a sliver of 型
+// before it, read 虽 and 崿).
+const unreadConf = 0.2
+
+// unreadBeforeBrand leaves out the characters before a listed brand that neither recogniser
+// read (旺比亚迪牌 for 比亚迪牌: the end of the label 号 caught in the crop), when with them the
+// name before 牌 is no listed brand. It reports whether it left any out: the value is then not
+// settled, for a brand off the list may have begun with a character printed too faintly to read.
+func unreadBeforeBrand(rd Reading) (Reading, bool) {
+	rs := []rune(rd.Text)
+	at := slices.Index(rs, '牌')
+	if at < 0 || len(rd.Conf) != len(rs) || slices.Contains(VehicleBrands, string(rs[:at])) {
+		return rd, false
+	}
+	for k := 0; k < at && rd.Conf[k] < unreadConf; k++ {
+		if slices.Contains(VehicleBrands, string(rs[k+1:at])) {
+			return Reading{Text: string(rs[k+1:]), Conf: rd.Conf[k+1:], Arbitrated: rd.Arbitrated}, true
+		}
+	}
+	return rd, false
 }
 
 // modelDigits reads as digits the letters in the four places of a model's code that GB 9417
