@@ -336,6 +336,12 @@ const (
 // and 本田, 宝马 and 海马), whose ink under blur leaves a margin of about 1 between them.
 const brandMargin = 0.5
 
+// brandExtra is the fitExtra of a vehicle's brand. Under blur the strokes of a brand's
+// characters come apart (丰田 read as four pieces, 丰 and the sides of 田), and the free reading
+// of the pieces costs less than any whole character's: the listed brand's reading of them costs
+// 5 to 7.5 more per character. The margin to the next brand, not this, keeps a wrong brand out.
+const brandExtra = 7.5
+
 // closedSets are the checks of the Chinese values printed from a closed set of names.
 var closedSets = map[string]struct {
 	check   func(fields.Reading) fields.Value
@@ -564,7 +570,7 @@ func brandFit(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fields.Re
 	b := img.Bounds()
 	sub := img.SubImage(image.Rect(b.Min.X, b.Min.Y, free.Chars[k].Box.Min.X, b.Max.Y)).(*image.Gray)
 	f := g.FitLine(sub, fields.VehicleBrands)
-	if f.Text == "" || f.Extra > fitExtra || f.Margin < brandMargin {
+	if f.Text == "" || f.Extra > brandExtra || f.Margin < brandMargin {
 		return rd
 	}
 	conf := append(slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text)), rd.Conf[at:]...)
