@@ -321,6 +321,14 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "blur", 15242153327556767234, 92, "brand_model"},
 		{kiosk.KindVehicleLicence, "blur", 4773701221628350689, 85, "brand_model"},
 		{kiosk.KindVehicleLicence, "perspective", 13577501831352635662, 92, "brand_model"},
+		// A blurred 丰田 come apart into four pieces, its reading dearer than the pieces'
+		// free reading by more than another closed set's would be allowed.
+		{kiosk.KindVehicleLicence, "blur", 7755786631894098864, 86, "brand_model"},
+		{kiosk.KindVehicleLicence, "blur", 14754197717740967943, 91, "brand_model"},
+		// A serif J whose hook, bent back under the A before it, touches the label's
+		// English row (…AJ使用性质): once taken for the label's stem and cut off with it.
+		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "brand_model"},
+		{kiosk.KindVehicleLicence, "low_light", 9463100829509602085, 92, "brand_model"},
 		// The label's 号, caught before a brand with a sliver of 型, read by neither
 		// recogniser (旺别克, 旺宝马): left out before the listed brand.
 		{kiosk.KindVehicleLicence, "jpeg_low", 13520818260013973881, 39, "brand_model"},

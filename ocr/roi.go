@@ -267,11 +267,11 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 
 // peelStroke moves the end x1 of a value cut where it ran into the next label left of a stroke
 // of the label caught at the end (the stem of 亻 of 使 beside the model's last 6, read
-// together as q): within half a line's height of the end, a column whose ink runs on above
-// or below the value's line y0–y1 (of a crop w by h) in a narrow stroke is the label's. The
-// cut's test (onLine) weighs whole pieces, in which a stem a few columns wide is lost. It
-// returns the margin the crop may take beyond the end: none where a label's stroke stands
-// within the anti-aliasing margin, which would bring it back.
+// together as q): within half a line's height of the end, a column whose ink runs through the
+// value's line y0–y1 (of a crop w by h) and on above or below it in a narrow stroke is the
+// label's. The cut's test (onLine) weighs whole pieces, in which a stem a few columns wide is
+// lost. It returns the margin the crop may take beyond the end: none where a label's stroke
+// stands within the anti-aliasing margin, which would bring it back.
 func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin int) {
 	reach := max(2, (y1-y0)/4)
 	// A stem is narrow where it leaves the line; under blur the label's characters run
@@ -286,7 +286,22 @@ func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin 
 		}
 		return b-a < reach
 	}
+	// A stem runs through the line. The hook of a J in a serif font, bent back under the
+	// letter before it (…AJ使用性质), lies below the line only: taken for a stem, it had the
+	// J cut off with the label.
+	through := func(x int) bool {
+		n := 0
+		for y := y0; y < y1; y++ {
+			if ink(x, y) {
+				n++
+			}
+		}
+		return n >= reach
+	}
 	outside := func(x int) bool {
+		if !through(x) {
+			return false
+		}
 		n, narrow := 0, true
 		for y := max(0, y0-reach); y < y0-1; y++ {
 			if ink(x, y) {
