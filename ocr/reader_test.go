@@ -329,6 +329,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// English row (…AJ使用性质): once taken for the label's stem and cut off with it.
 		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "brand_model"},
 		{kiosk.KindVehicleLicence, "low_light", 9463100829509602085, 92, "brand_model"},
+		// AJ run together, which Tesseract read AjJ: one J.
+		{kiosk.KindVehicleLicence, "perspective", 16336808707348153404, 92, "brand_model"},
+		{kiosk.KindVehicleLicence, "low_light", 14893182662443937128, 90, "brand_model"},
 		// The label's 号, caught before a brand with a sliver of 型, read by neither
 		// recogniser (旺别克, 旺宝马): left out before the listed brand.
 		{kiosk.KindVehicleLicence, "jpeg_low", 13520818260013973881, 39, "brand_model"},

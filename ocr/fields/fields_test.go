@@ -633,6 +633,10 @@ func TestBrandModel(t *testing.T) {
 		{"豪沃牌ZZ4257V324HEI", "豪沃牌ZZ4257V324HE1", true},
 		{"解放牌CA5180XXYP62KIL5E6", "解放牌CA5180XXYP62K1L5E6", true},
 		{"比亚迪牌BYD7152WTOHEVC", "比亚迪牌BYD7152WT0HEVC", true},
+		// A letter Tesseract read twice, once in each case, is one letter, unsettled.
+		{"大众汽车牌SVW71810AjJ", "大众汽车牌SVW71810AJ", false},
+		{"大众汽车牌SVW71810AJj", "大众汽车牌SVW71810AJ", false},
+		{"大众汽车牌SVW71810AJJ", "大众汽车牌SVW71810AJJ", true},
 		// Without a code after 牌 nothing tells where the value ends.
 		{"东风牌使", "东风牌使", true},
 		{"东风", "东风", true},

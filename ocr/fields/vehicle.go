@@ -336,8 +336,9 @@ var VehicleBrands = strings.Fields(`
 // brand begins with it).
 func BrandModel(rd Reading) Value {
 	rd, cut := unreadBeforeBrand(rd)
+	rd, twin := withoutCaseTwins(rd)
 	v := Text(rd, "品牌型号")
-	if cut {
+	if cut || twin {
 		v.Conf = min(v.Conf, capSnapped)
 	}
 	v.Text = strings.TrimLeftFunc(v.Text, func(r rune) bool { return !isHan(r) && !isCodeChar(r) })
@@ -393,6 +394,31 @@ func unreadBeforeBrand(rd Reading) (Reading, bool) {
 		}
 	}
 	return rd, false
+}
+
+// withoutCaseTwins leaves out a small letter read beside the same letter as a capital (AJ read
+// AjJ: Tesseract, given one unclear piece of ink, emitted its letter twice, once in each case).
+// A model's code is capitals and digits: the small letter is no character of its own. It
+// reports whether it left any out; the value is then not settled.
+func withoutCaseTwins(rd Reading) (Reading, bool) {
+	rs := []rune(rd.Text)
+	if len(rd.Conf) != len(rs) {
+		return rd, false
+	}
+	out := Reading{Conf: make([]float64, 0, len(rs)), Arbitrated: rd.Arbitrated}
+	var b strings.Builder
+	twin := false
+	for i, r := range rs {
+		upper := unicode.ToUpper(r)
+		if r != upper && (i > 0 && rs[i-1] == upper || i+1 < len(rs) && rs[i+1] == upper) {
+			twin = true
+			continue
+		}
+		b.WriteRune(r)
+		out.Conf = append(out.Conf, rd.Conf[i])
+	}
+	out.Text = b.String()
+	return out, twin
 }
 
 // modelDigits reads as digits the letters in the four places of a model's code that GB 9417
