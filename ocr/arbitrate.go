@@ -273,6 +273,7 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 				unpaired = append(unpaired, i)
 			}
 		}
+		last := -1 // the last of unpaired that a symbol went to
 		for n, t := range ts[j:k] {
 			i := -1
 			if len(unpaired) == k-j {
@@ -280,7 +281,13 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 			} else {
 				cx := (t.Box.Min.X + t.Box.Max.X) / 2
 				if f := slices.IndexFunc(unpaired, func(i int) bool { return cx >= gs[i].Box.Min.X && cx < gs[i].Box.Max.X }); f >= 0 {
-					i = unpaired[f]
+					i, last = unpaired[f], f
+				} else if collapsed(t) && last+1 < len(unpaired) {
+					// A box collapsed to a sliver (淮 given one a pixel wide inside the 江
+					// before it) tells nothing of where the symbol was read: it holds its
+					// place in Tesseract's order only, at the next character.
+					last++
+					i = unpaired[last]
 				}
 			}
 			if i < 0 {
@@ -358,6 +365,14 @@ func pieceOfLetter(cs []arbChar) []arbChar {
 		out = append(out, c)
 	}
 	return out
+}
+
+// collapsed reports whether Tesseract's box of symbol t is too narrow for the character it
+// read: a Chinese character's, a quarter as wide as it is tall. (A Latin letter's or a digit's
+// may be that narrow: 1, I, and drifted boxes of Y.)
+func collapsed(t gosseract.BoundingBox) bool {
+	w := []rune(strings.TrimSpace(t.Word))
+	return len(w) == 1 && unicode.Is(unicode.Han, w[0]) && 4*t.Box.Dx() < t.Box.Dy()
 }
 
 // anchors pairs Tesseract's symbols with glyph characters that read alike, in order: the

@@ -96,6 +96,12 @@ func TestArbitrate(t *testing.T) {
 		{"ideograph split by Tesseract", []glyph.Char{gch('顺', 0, 36, 0.1)},
 			[]gosseract.BoundingBox{sym("川", 0, 14, 90), sym("页", 16, 36, 90)},
 			"顺", nil, []verdict{glyphUnsure}},
+		// Tesseract's box of 淮 collapsed to a pixel inside the 江 before it: the symbol goes
+		// by Tesseract's order to the next unpaired cell, which the glyph recogniser could
+		// not place, not out of the line.
+		{"collapsed box", []glyph.Char{gch('江', 15, 41, 0.99), gch('涠', 45, 78, 0.03), gch('踟', 80, 112, 0.02), gch('C', 119, 136, 0.99)},
+			[]gosseract.BoundingBox{sym("江", 15, 41, 99), sym("淮", 19, 20, 90), sym("牌", 80, 112, 95), sym("H", 116, 118, 40), sym("C", 119, 136, 99)},
+			"江淮牌HC", nil, []verdict{agreed, glyphUnsure, glyphUnsure, tessOnly, agreed}},
 		// Below Tesseract's sureness the glyph recogniser's letter stays.
 		{"unsure letter, Tesseract unsure too", []glyph.Char{gch('A', 0, 20, 0.6)},
 			[]gosseract.BoundingBox{sym("R", 0, 20, 70)},
