@@ -329,6 +329,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		// English row (…AJ使用性质): once taken for the label's stem and cut off with it.
 		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "brand_model"},
 		{kiosk.KindVehicleLicence, "low_light", 9463100829509602085, 92, "brand_model"},
+		// The label's 码 cut by the crop against the value's first letter, read as a symbol
+		// of its own over that letter's ink (IXNW…, 9R27…); the same before a VIN (3LGB…).
+		{kiosk.KindVehicleLicence, "jpeg_low", 14238150385668264764, 37, "engine_number"},
+		{kiosk.KindVehicleLicence, "low_light", 1213737545709575619, 92, "engine_number"},
+		{kiosk.KindVehicleLicence, "rotate180", 8209466457111487047, 91, "vin"},
 		// 淮 whose box Tesseract collapsed to a pixel inside the 江 before it, in a font the
 		// glyph recogniser read unsure (江涠踟).
 		{kiosk.KindVehicleLicence, "clean", 11325777077011919121, 85, "brand_model"},

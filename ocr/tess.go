@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,7 +130,33 @@ func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request)
 	if !req.block {
 		boxes = dropOffLineEnds(boxes, offLine(boxes))
 	}
+	if req.label != "" {
+		boxes = dropRunInto(boxes)
+	}
 	return symbolsReading(boxes), nil
+}
+
+// dropRunInto drops the first symbol of a value read after its label when its box covers half
+// or more of the next symbol's: the end of the label, cut by the crop and touching the value's
+// first letter, read as a character of its own over that letter's ink (码X read IX, boxes
+// 12–47 and 33–59; 9U, 9R). Letters side by side touch at most: a box reaching half way over
+// the next is no letter of its own. The value may have lost a character there: it is not
+// settled.
+func dropRunInto(boxes []gosseract.BoundingBox) []gosseract.BoundingBox {
+	i := slices.IndexFunc(boxes, func(b gosseract.BoundingBox) bool { return strings.TrimSpace(b.Word) != "" })
+	if i < 0 || i+1 >= len(boxes) || strings.TrimSpace(boxes[i+1].Word) == "" {
+		return boxes
+	}
+	a, b := boxes[i].Box, boxes[i+1].Box
+	narrow := min(a.Dx(), b.Dx())
+	if in := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X); 2*in < narrow || 4*(b.Min.X-a.Min.X) < narrow {
+		// Apart, or the second box begun where the first does: Tesseract draws the box of
+		// a line's second symbol from the line's start at times (Y and W boxed 13–43 and
+		// 13–80), over two letters both recognisers read.
+		return boxes
+	}
+	boxes[i+1].Confidence = min(boxes[i+1].Confidence, 100*trimmedConf)
+	return boxes[i+1:]
 }
 
 // trimmedConf bounds the characters of a one-line read next to where off-line symbols were

@@ -45,3 +45,28 @@ func TestDropOffLineEnds(t *testing.T) {
 		t.Errorf("shorter digits at the end: %q", got)
 	}
 }
+
+// TestDropRunInto: the label's end read as a symbol whose box covers half or more of the
+// value's first letter (码X read IX) is dropped and the value is not settled; letters that
+// merely touch (serif capitals) stay.
+func TestDropRunInto(t *testing.T) {
+	sym := func(w string, x0, x1 int) gosseract.BoundingBox {
+		return gosseract.BoundingBox{Word: w, Box: image.Rect(x0, 15, x1, 47), Confidence: 98}
+	}
+	read := func(boxes ...gosseract.BoundingBox) (string, float64) {
+		rd := symbolsReading(dropRunInto(boxes))
+		return rd.Text, rd.Conf[0]
+	}
+	if got, c := read(sym("I", 12, 47), sym("X", 33, 59), sym("N", 62, 90), sym("W", 94, 134)); got != "XNW" || c >= 0.8 {
+		t.Errorf("label's end over the first letter: %q at %.2f, want XNW not settled", got, c)
+	}
+	if got, c := read(sym("9", 12, 46), sym("R", 30, 49), sym("2", 50, 68)); got != "R2" || c >= 0.8 {
+		t.Errorf("label's end over the first letter: %q at %.2f, want R2 not settled", got, c)
+	}
+	if got, c := read(sym("Y", 13, 43), sym("W", 13, 80), sym("2", 85, 103)); got != "YW2" || c < 0.8 {
+		t.Errorf("second box drawn from the line's start: %q at %.2f, want YW2 settled", got, c)
+	}
+	if got, c := read(sym("A", 10, 36), sym("V", 33, 58), sym("3", 62, 80)); got != "AV3" || c < 0.8 {
+		t.Errorf("touching letters: %q at %.2f, want AV3 settled", got, c)
+	}
+}
