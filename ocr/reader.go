@@ -234,10 +234,11 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
-		if rg.req.whitelist == wlDate && rg.key != "validity" && g != nil && !fields.Date(reading, today).Valid {
-			// The end of a label caught before a date (期 read as 173) that the glyph
-			// recogniser, cutting at blank columns, leaves apart. Its read is not checked
-			// against another: doubtful.
+		if rg.req.whitelist == wlDate && g != nil && !startsDate(rg.key, reading, today) {
+			// The end of a label caught before a date (期 read as 173, or as the 4 of
+			// 4221-09-04 for 期 2021-09-04 on a validity line) that the glyph recogniser,
+			// cutting at blank columns, leaves apart. Its read is not checked against
+			// another: doubtful.
 			again := glyphLatin(g, img, rg.req.whitelist, false)
 			for i := range again.Conf {
 				again.Conf[i] = min(again.Conf[i], disputedConf)
@@ -316,6 +317,15 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 		return fields.VehicleLicence(rd, today), nil
 	}
 	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
+}
+
+// startsDate reports whether a date region's reading rd gives a valid date: a validity line
+// its start.
+func startsDate(key string, rd fields.Reading, today ident.Date) bool {
+	if key == "validity" {
+		return fields.ParseValidity(today, rd).From.Valid
+	}
+	return fields.Date(rd, today).Valid
 }
 
 // tessSure is the Tesseract confidence above which a character of a value of no fixed length

@@ -334,6 +334,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "jpeg_low", 14238150385668264764, 37, "engine_number"},
 		{kiosk.KindVehicleLicence, "low_light", 1213737545709575619, 92, "engine_number"},
 		{kiosk.KindVehicleLicence, "rotate180", 8209466457111487047, 91, "vin"},
+		// The label's 期 read as the first digit of a validity's start (0206-05-12): the
+		// glyph recogniser's read of the line gives the date.
+		{kiosk.KindDrivingLicence, "jpeg_low", 10780256409135318675, 37, "valid_from"},
 		// 淮 whose box Tesseract collapsed to a pixel inside the 江 before it, in a font the
 		// glyph recogniser read unsure (江涠踟).
 		{kiosk.KindVehicleLicence, "clean", 11325777077011919121, 85, "brand_model"},

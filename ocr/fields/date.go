@@ -190,12 +190,15 @@ type Validity struct {
 // ParseValidity reads the three printed forms of CARDS.md §2.2–§2.3 from one or more readings
 // of the same line (for instance a digit-only read and a Chinese read): `2015.02.18-2035.02.18`,
 // `2018-07-13 至 长期`, and `2011-05-23 … 6年`. The first reading that yields a start date
-// gives it; the first that yields an end (a second date, 长期 or a term in years) gives the end.
+// gives it, unless a later one reads a valid date where it read none, or the same date more
+// surely; so for the end (a second date, 长期 or a term in years), a term counted from the
+// start as finally read.
 // A term runs to the same month and day N years on (02-29 → 02-28 when not a leap year).
 func ParseValidity(today ident.Date, reads ...Reading) Validity {
 	var v Validity
 	var from ident.Date
 	haveFrom, haveUntil := false, false
+	years, termConf := 0, 0.0
 	for _, rd := range reads {
 		g := toGlyphs(rd)
 		runs := joinedDates(digitRuns(weakAsGaps(g)))
@@ -206,31 +209,41 @@ func ParseValidity(today ident.Date, reads ...Reading) Validity {
 			i = 1
 		}
 		dg, text, n := dateAt(runs, i)
-		if n > 0 && !haveFrom {
-			v.From, from = pastDate(text, dg, today)
+		if n > 0 {
+			w, wd := pastDate(text, dg, today)
 			if i > 0 {
-				v.From.Conf = min(v.From.Conf, capRepaired)
+				w.Conf = min(w.Conf, capRepaired)
 			}
-			haveFrom = true
+			// A later reading's start replaces one read as no date (the label's 期 taken
+			// for a digit of the year: 4221-09-04), or the same date read less surely.
+			if !haveFrom || w.Valid && (!v.From.Valid || w.Text == v.From.Text && w.Conf > v.From.Conf) {
+				v.From, from, haveFrom = w, wd, true
+			}
 		}
 		i += n
-		if haveUntil {
+		if years > 0 {
 			continue
 		}
+		var u Value
+		ok := false
 		if dg, text, m := dateAt(runs, i); n > 0 && m > 0 {
-			v.Until, _ = checkDate(text, dg, today, true)
-			haveUntil = true
-			continue
+			u, _ = checkDate(text, dg, today, true)
+			ok = true
+		} else if u, ok = forever(g); !ok && !haveUntil {
+			if y, c, ok := term(g, runs, i); ok && haveFrom {
+				years, termConf = y, c
+			}
 		}
-		if u, ok := forever(g); ok {
+		// So for the end: the first reading's, or the same end read more surely.
+		if ok && (!haveUntil || u.Valid && (!v.Until.Valid || u.Text == v.Until.Text && u.Conf > v.Until.Conf)) {
 			v.Until, haveUntil = u, true
-			continue
 		}
-		if years, c, ok := term(g, runs, i); ok && haveFrom && v.From.Valid {
-			v.Years = years
-			v.Until = valid(from.AddYears(years).String(), min(c, v.From.Conf))
-			haveUntil = true
-		}
+	}
+	// A term counts from the start as finally read.
+	if !haveUntil && years > 0 && v.From.Valid {
+		v.Years = years
+		v.Until = valid(from.AddYears(years).String(), min(termConf, v.From.Conf))
+		haveUntil = true
 	}
 	if !haveFrom {
 		v.From = invalid("", 0, "no start date")

@@ -176,6 +176,8 @@ func TestParseValidity(t *testing.T) {
 		{"driving forever", []string{"2018-07-13至长期"}, "2018-07-13", "长期", 0},
 		{"driving older", []string{"2011-05-23 有效期限 Valid For 6年"}, "2011-05-23", "2017-05-23", 6},
 		{"older leap day", []string{"2012-02-29 有效期限 10年"}, "2012-02-29", "2022-02-28", 10},
+		// 期 2021-09-04 read 4221-09-04 by Tesseract; the glyph recogniser's read after it.
+		{"start read as no date", []string{"4221-09-04", "2021-09-04", "6年"}, "2021-09-04", "2027-09-04", 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
