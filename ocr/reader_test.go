@@ -329,6 +329,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		// English row (…AJ使用性质): once taken for the label's stem and cut off with it.
 		{kiosk.KindVehicleLicence, "clean", 16921678746011418573, 85, "brand_model"},
 		{kiosk.KindVehicleLicence, "low_light", 9463100829509602085, 92, "brand_model"},
+		// The same J joined to the 亻 of 使 with no blank column between: kept, narrow as
+		// it is; and a 3 so joined (K1C3使).
+		{kiosk.KindVehicleLicence, "noise", 14505463806263268999, 89, "brand_model"},
+		{kiosk.KindVehicleLicence, "rotate180", 15118514979020135883, 90, "brand_model"},
+		{kiosk.KindVehicleLicence, "low_light", 18445791484020187950, 86, "brand_model"},
 		// The label's 码 cut by the crop against the value's first letter, read as a symbol
 		// of its own over that letter's ink (IXNW…, 9R27…); the same before a VIN (3LGB…).
 		{kiosk.KindVehicleLicence, "jpeg_low", 14238150385668264764, 37, "engine_number"},

@@ -233,9 +233,11 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 		}
 		// A value printed into the label (EX8使用性质) keeps the start of the piece that
 		// keeps to the line, the label's English row beginning where the label does; that
-		// start may be a narrow letter (AJ使用性质). It may end in the label's first stroke:
-		// the cut is at a blank column just before, if there is one.
-		for x := x0 + last.b - 1; x >= x0+last.a+lineH/4; x-- {
+		// start may be a narrow letter (AJ使用性质: a J's stem, a sixth of the line wide,
+		// joined to the 亻 of 使 with no blank column between). It may end in the label's
+		// first stroke: the cut is at a blank column just before, if there is one within
+		// the piece (the one before it would cut the letter off).
+		for x := x0 + last.b - 1; x >= x0+last.a+lineH/6; x-- {
 			if onLine(span{x0 + last.a, x}) {
 				// The label's English row may begin under the value's last character (the
 				// U of Use under the 3 of K1C3使): the character runs on past x, clear of
@@ -248,7 +250,7 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 						break
 					}
 				}
-				for c := x; c >= x-lineH/4; c-- {
+				for c := x; c >= x-lineH/4 && c > x0+last.a; c-- {
 					if cols[c] < minCol {
 						return c, true
 					}

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"slices"
 	"testing"
 )
 
@@ -30,5 +31,29 @@ func TestPeelStroke(t *testing.T) {
 	}
 	if margin != 0 {
 		t.Errorf("margin %d beside the label's stem, want 0", margin)
+	}
+}
+
+// TestTrimTrailingLabel: a narrow last letter joined to the next label without a blank column
+// between them (the J of …AJ against the 亻 of 使) keeps to the line where the label does not:
+// the cut falls after it, not before it.
+func TestTrimTrailingLabel(t *testing.T) {
+	const lineH, minCol = 34, 3
+	cols := make([]int, 62)
+	for x := range cols {
+		switch {
+		case x < 20: // A
+			cols[x] = 20
+		case x >= 26 && x < 32: // J, 6 columns
+			cols[x] = 25
+		case x >= 32: // 使用…, joined to the J
+			cols[x] = 15
+		}
+	}
+	upper := slices.Clone(cols)
+	keeps := func(k span) bool { return k.b <= 32 } // only the J's columns keep to the line
+	x1, cut := trimTrailingLabel(cols, upper, minCol, 0, lineH, keeps, keeps)
+	if x1 != 32 || !cut {
+		t.Errorf("end %d (cut %v), want 32 (cut): the J kept, the label cut off", x1, cut)
 	}
 }
