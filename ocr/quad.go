@@ -76,10 +76,13 @@ func findCard(src gocv.Mat) found {
 	defer blurred.Close()
 	gocv.GaussianBlur(small, &blurred, image.Pt(5, 5), 0, 0, gocv.BorderDefault)
 	support := borderContrast{pix: blurred.ToBytes(), w: blurred.Cols(), h: blurred.Rows()}
-	cands, bodies := candidates(small)
+	cands, bodies, cuts := candidates(small)
 	best, ok := pickQuad(cands, bodies, support.of, float64(small.Cols()*small.Rows()))
 	if !ok {
 		return f
+	}
+	if cut, ok := cuts[best]; ok && rowSharpness(small, cut) > cutGain*rowSharpness(small, best) {
+		best = cut
 	}
 	for i := range best {
 		best[i].X /= scale
@@ -93,7 +96,9 @@ func findCard(src gocv.Mat) found {
 // background has a continuous border), then brightness segmentation (a pale card on a busy
 // background whose texture breaks edge contours). In a dark photo, bodies are the outlines
 // of the card found as a body (see darkBody), to be tried around a portrait (see pickQuad).
-func candidates(frame gocv.Mat) (cands, bodies []quad) {
+// Where a hull cut off a corner of the card (see cutCorner), cuts holds the outline through
+// that corner, by the hull's.
+func candidates(frame gocv.Mat) (cands, bodies []quad, cuts map[quad]quad) {
 	gray := gocv.NewMat()
 	defer gray.Close()
 	gocv.CvtColor(frame, &gray, gocv.ColorBGRToGray)
@@ -106,6 +111,7 @@ func candidates(frame gocv.Mat) (cands, bodies []quad) {
 		dark = true
 	}
 	minArea := 0.04 * float64(gray.Cols()*gray.Rows())
+	cuts = map[quad]quad{}
 
 	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(5, 5))
 	defer kernel.Close()
@@ -116,7 +122,7 @@ func candidates(frame gocv.Mat) (cands, bodies []quad) {
 	for _, th := range [][2]float32{{30, 90}, {80, 240}} {
 		gocv.Canny(gray, &edges, th[0], th[1])
 		gocv.Dilate(edges, &edges, kernel)
-		cands = append(cands, quadsFrom(edges, minArea)...)
+		cands = append(cands, quadsFrom(edges, minArea, cuts)...)
 	}
 
 	// A faint border (a pale card on a pale background) breaks into pieces: smooth the
@@ -139,10 +145,10 @@ func candidates(frame gocv.Mat) (cands, bodies []quad) {
 		}
 		gocv.Canny(smooth, &edges, m.lo, m.hi)
 		gocv.MorphologyEx(edges, &edges, gocv.MorphClose, wide)
-		cands = append(cands, quadsFrom(edges, minArea)...)
+		cands = append(cands, quadsFrom(edges, minArea, cuts)...)
 		// Where the gaps are too wide to close, the pieces still lie on the card's outline:
 		// the hull of all of them is the card when the background has no edges of its own.
-		if q, ok := hullOfParts(edges, minArea); ok {
+		if q, ok := hullOfParts(edges, minArea, cuts); ok {
 			cands = append(cands, q)
 		}
 	}
@@ -151,14 +157,14 @@ func candidates(frame gocv.Mat) (cands, bodies []quad) {
 	defer bin.Close()
 	gocv.Threshold(gray, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
 	gocv.MorphologyEx(bin, &bin, gocv.MorphClose, kernel)
-	cands = append(cands, quadsFrom(bin, minArea)...)
+	cands = append(cands, quadsFrom(bin, minArea, cuts)...)
 	// A card darker than its background is the dark class.
 	gocv.BitwiseNot(bin, &bin)
-	cands = append(cands, quadsFrom(bin, minArea)...)
+	cands = append(cands, quadsFrom(bin, minArea, cuts)...)
 	if dark {
 		bodies = darkBody(gray, wide, minArea)
 	}
-	return cands, bodies
+	return cands, bodies, cuts
 }
 
 // darkBody finds a dark photo's card as a body rather than an outline: the stretched noise
@@ -190,7 +196,7 @@ func darkBody(gray gocv.Mat, closeK gocv.Mat, minArea float64) []quad {
 		mx, my := bodyEdge*w, bodyEdge*h
 		return p.X < mx || p.Y < my || p.X > w-1-mx || p.Y > h-1-my
 	}
-	return slices.DeleteFunc(quadsFrom(filled, minArea), func(q quad) bool {
+	return slices.DeleteFunc(quadsFrom(filled, minArea, nil), func(q quad) bool {
 		return aspectError(q.aspect()) > bodyAspect || slices.ContainsFunc(q[:], atEdge)
 	})
 }
@@ -395,8 +401,9 @@ func abs(v int) int {
 // quadsFrom returns the four-cornered outlines of the large external contours of a binary
 // image. Each contour's convex hull is simplified to four corners where it can be (a card's
 // rounded corners, or a thumb on its edge, leave a few extra hull points, which a coarser
-// simplification removes); otherwise its minimum-area rectangle stands in.
-func quadsFrom(bin gocv.Mat, minArea float64) []quad {
+// simplification removes); otherwise its minimum-area rectangle stands in. A corner a hull cut
+// off goes into cuts, when given (see hullCorners).
+func quadsFrom(bin gocv.Mat, minArea float64, cuts map[quad]quad) []quad {
 	contours := gocv.FindContours(bin, gocv.RetrievalExternal, gocv.ChainApproxSimple)
 	defer contours.Close()
 	var out []quad
@@ -409,7 +416,7 @@ func quadsFrom(bin gocv.Mat, minArea float64) []quad {
 		if r := gocv.BoundingRect(c); r.Min.X <= 1 && r.Min.Y <= 1 && r.Max.X >= bin.Cols()-1 && r.Max.Y >= bin.Rows()-1 {
 			continue
 		}
-		if pts := hullCorners(c); pts != nil {
+		if pts := hullCorners(c, cuts); pts != nil {
 			out = append(out, orderQuad(pts))
 			continue
 		}
@@ -422,7 +429,7 @@ func quadsFrom(bin gocv.Mat, minArea float64) []quad {
 
 // hullOfParts returns the four-cornered convex hull of all the parts of a binary image that
 // do not touch its edges (a textured background does), leaving out specks.
-func hullOfParts(bin gocv.Mat, minArea float64) (quad, bool) {
+func hullOfParts(bin gocv.Mat, minArea float64, cuts map[quad]quad) (quad, bool) {
 	contours := gocv.FindContours(bin, gocv.RetrievalExternal, gocv.ChainApproxSimple)
 	defer contours.Close()
 	var pts []image.Point
@@ -442,7 +449,7 @@ func hullOfParts(bin gocv.Mat, minArea float64) (quad, bool) {
 	}
 	all := gocv.NewPointVectorFromPoints(pts)
 	defer all.Close()
-	corners := hullCorners(all)
+	corners := hullCorners(all, cuts)
 	if corners == nil {
 		return quad{}, false
 	}
@@ -450,8 +457,10 @@ func hullOfParts(bin gocv.Mat, minArea float64) (quad, bool) {
 	return q, q.area() >= minArea
 }
 
-// hullCorners simplifies the convex hull of contour c to four points, or returns nil.
-func hullCorners(c gocv.PointVector) []image.Point {
+// hullCorners simplifies the convex hull of contour c to four points, or returns nil. Where
+// the hull cuts off a corner of the card (see cutCorner), it records the outline through that
+// corner in cuts, by the four points' outline, when cuts is given.
+func hullCorners(c gocv.PointVector, cuts map[quad]quad) []image.Point {
 	hullIdx := gocv.NewMat()
 	defer hullIdx.Close()
 	gocv.ConvexHull(c, &hullIdx, true, true)
@@ -463,6 +472,13 @@ func hullCorners(c gocv.PointVector) []image.Point {
 		pts := approx.ToPoints()
 		approx.Close()
 		if len(pts) == 4 {
+			if cuts != nil {
+				fine := gocv.ApproxPolyDP(hull, cutEps*perimeter, true)
+				if q, ok := cutCorner(fine.ToPoints()); ok {
+					cuts[orderQuad(pts)] = q
+				}
+				fine.Close()
+			}
 			return pts
 		}
 		if len(pts) < 4 {
@@ -470,6 +486,109 @@ func hullCorners(c gocv.PointVector) []image.Point {
 		}
 	}
 	return nil
+}
+
+// cutEps is the fine simplification (a share of the hull's perimeter) under which a cut-off
+// corner stays a side of its own.
+const cutEps = 0.01
+
+// cutCorner returns the outline of a card whose hull cuts off one of its corners: where the
+// card's corner barely differs from the background, the edges found along its two sides stop
+// short of it and the hull joins their ends by a short diagonal, which a coarse
+// simplification keeps as one side of the four. The finely simplified hull is then
+// five-sided, one side much shorter than the others; the card's corner is where the sides
+// either side of it meet, near the short side's ends. The same shape comes of a hull that
+// took in a patch of background by a corner: the border cannot tell the two apart, the card's
+// content can (see rowSharpness).
+func cutCorner(poly []image.Point) (quad, bool) {
+	const n = 5
+	if len(poly) != n {
+		return quad{}, false
+	}
+	pt := func(i int) point { p := poly[(i+n)%n]; return point{float64(p.X), float64(p.Y)} }
+	dist := func(a, b point) float64 { return math.Hypot(a.X-b.X, a.Y-b.Y) }
+	short, perimeter := 0, 0.0
+	for i := range n {
+		l := dist(pt(i), pt(i+1))
+		perimeter += l
+		if l < dist(pt(short), pt(short+1)) {
+			short = i
+		}
+	}
+	a, b := pt(short), pt(short+1)
+	l := dist(a, b)
+	if l > maxCut*perimeter {
+		return quad{}, false
+	}
+	x, ok := intersect(pt(short-1), a, b, pt(short+2))
+	if !ok || dist(x, a) > 1.5*l || dist(x, b) > 1.5*l {
+		return quad{}, false
+	}
+	pts := []image.Point{image.Pt(int(x.X+0.5), int(x.Y+0.5))}
+	for i := short + 2; i < short+n; i++ {
+		p := poly[i%n]
+		pts = append(pts, p)
+	}
+	return orderQuad(pts), true
+}
+
+// maxCut bounds the cut-off side, as a share of the hull's perimeter: a longer one is not a
+// corner lost but a different shape.
+const maxCut = 0.08
+
+// intersect returns where the line through a1 and a2 meets the line through b1 and b2.
+func intersect(a1, a2, b1, b2 point) (point, bool) {
+	dax, day := a2.X-a1.X, a2.Y-a1.Y
+	dbx, dby := b2.X-b1.X, b2.Y-b1.Y
+	den := dax*dby - day*dbx
+	if math.Abs(den) < 1e-9*math.Hypot(dax, day)*math.Hypot(dbx, dby) {
+		return point{}, false
+	}
+	t := ((b1.X-a1.X)*dby - (b1.Y-a1.Y)*dbx) / den
+	return point{a1.X + t*dax, a1.Y + t*day}, true
+}
+
+// cutGain is how much sharper the rows of a card rectified through a restored corner must be
+// than through the hull's: the two outlines share three corners, and the content near the
+// fourth tells which is the card's.
+const cutGain = 1.05
+
+// rowSharpness rectifies the outline q of frame (BGR) small and measures how sharply its rows
+// change between ink and paper: a card's printed lines are level only when the outline is
+// its own, and a corner out of place tilts those near it, blurring their rows into each other.
+func rowSharpness(frame gocv.Mat, q quad) float64 {
+	const w, h = 400, 270
+	c := warp(frame, q, w, h)
+	gray := gocv.NewMat()
+	defer gray.Close()
+	m, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC3, c.pix)
+	if err != nil {
+		return 0
+	}
+	defer m.Close()
+	gocv.CvtColor(m, &gray, gocv.ColorBGRToGray)
+	ink := gocv.NewMat()
+	defer ink.Close()
+	gocv.AdaptiveThreshold(gray, &ink, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 15, 10)
+	pix := ink.ToBytes()
+	rows := make([]float64, h)
+	total := 0.0
+	for y := range h {
+		for x := range w {
+			if pix[y*w+x] != 0 {
+				rows[y]++
+			}
+		}
+		total += rows[y]
+	}
+	if total == 0 {
+		return 0
+	}
+	d := 0.0
+	for y := 1; y < h; y++ {
+		d += (rows[y] - rows[y-1]) * (rows[y] - rows[y-1])
+	}
+	return d / (total * total / h)
 }
 
 // orderQuad orders four corners clockwise from the top-left and rotates the order so that the

@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"image"
 	"math"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // outline — the whole 4:3 frame (within 10 % of a licence's aspect), a blob of textured
 // background, a card too dark to stand out, a pale card whose border shows only in pieces, a
 // dark photo's stretched noise, a dark photo's portrait, a larger outline around a dark
-// card — and checks that every corner is now
+// card, a corner cut off — and checks that every corner is now
 // found within 2 % of the card's diagonal.
 func TestFindCardCorners(t *testing.T) {
 	cases := []struct {
@@ -51,6 +52,9 @@ func TestFindCardCorners(t *testing.T) {
 		// A dark photo whose background, filled up to the frame's edges, was taken for the
 		// card's body over four outlines of the card supported all round.
 		{"vehicle_licence", "low_light", 4316899670777883182, 90},
+		// A pale card on a pale grey background: no edge along its last tenth by one corner,
+		// and the hull cut the corner off.
+		{"vehicle_licence", "clean", 14989773485685599283, 88},
 	}
 	for _, c := range cases {
 		t.Run(c.kind+"_"+c.condition, func(t *testing.T) {
@@ -74,5 +78,66 @@ func TestFindCardCorners(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCutCorner checks that a hull whose diagonal cuts a corner off gets the corner back where
+// the sides either side of the cut meet, and that a five-sided hull that is not a cut corner
+// is left alone.
+func TestCutCorner(t *testing.T) {
+	pts := func(xy ...int) []image.Point {
+		var out []image.Point
+		for i := 0; i < len(xy); i += 2 {
+			out = append(out, image.Pt(xy[i], xy[i+1]))
+		}
+		return out
+	}
+	// A 600×400 card whose bottom-left corner is cut 60 px up and 50 px along.
+	q, ok := cutCorner(pts(0, 0, 600, 0, 600, 400, 50, 400, 0, 340))
+	if want := (quad{{0, 0}, {600, 0}, {600, 400}, {0, 400}}); !ok || q != want {
+		t.Errorf("got %v (%v), want %v", q, ok, want)
+	}
+	for name, poly := range map[string][]image.Point{
+		"cut too long":   pts(0, 0, 600, 0, 600, 400, 250, 400, 0, 150),
+		"four sides":     pts(0, 0, 600, 0, 600, 400, 0, 400),
+		"a pentagon":     pts(300, 0, 600, 200, 500, 500, 100, 500, 0, 200),
+		"sides parallel": pts(0, 0, 600, 0, 640, 20, 600, 40, 0, 40),
+	} {
+		if q, ok := cutCorner(poly); ok {
+			t.Errorf("%s: got %v, want none", name, q)
+		}
+	}
+}
+
+// TestRowSharpness checks the measure that decides a cut-off corner: a card rectified through
+// its own corners has sharper rows than through an outline with one corner out of place, in
+// or out, by a twentieth of the card's height.
+func TestRowSharpness(t *testing.T) {
+	for _, c := range []struct {
+		kind kiosk.DocKind
+		seed uint64
+	}{{kiosk.KindIDCardFront, 11}, {kiosk.KindVehicleLicence, 12}, {kiosk.KindDrivingLicence, 13}} {
+		img, truth := mustGenerate(t, c.kind, "clean", c.seed, 90)
+		m, scale, err := decode(img, 40_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q quad
+		for i, p := range truth.Corners {
+			q[i] = point{p[0] / float64(scale), p[1] / float64(scale)}
+		}
+		q = orderQuad([]image.Point{
+			image.Pt(int(q[0].X), int(q[0].Y)), image.Pt(int(q[1].X), int(q[1].Y)),
+			image.Pt(int(q[2].X), int(q[2].Y)), image.Pt(int(q[3].X), int(q[3].Y))})
+		own := rowSharpness(m, q)
+		shift := q.side(1) / 20
+		for _, dy := range []float64{-shift, shift} {
+			moved := q
+			moved[3].Y += dy
+			if got := rowSharpness(m, moved); own <= cutGain*got {
+				t.Errorf("%s: rows through its own corners %.3f, through one moved %+.0f px %.3f", c.kind, own, dy, got)
+			}
+		}
+		m.Close()
 	}
 }
