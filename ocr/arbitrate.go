@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/draw"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -236,7 +237,8 @@ func (d *dual) read(ctx context.Context, img *image.Gray, req request) ([]arbCha
 func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 	matched := make([][]gosseract.BoundingBox, len(gs))
 	var loose []gosseract.BoundingBox
-	var looseAt []int // each loose symbol's place in Tesseract's order
+	var looseAt []int               // each loose symbol's place in Tesseract's order
+	replaced := map[int][]arbChar{} // glyph cells whose run Tesseract's reading replaced
 	anc := anchors(gs, ts)
 	paired := make([]bool, len(gs))
 	anchorOf := make([]int, len(gs)) // the symbol paired with each character, or -1
@@ -272,6 +274,15 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 			if !paired[i] {
 				unpaired = append(unpaired, i)
 			}
+		}
+		if cs, ok := mergedRun(gs, unpaired, ts[j:k]); ok {
+			// Tesseract's reading of the run replaces the glyph cells (see mergedRun).
+			replaced[unpaired[0]] = cs
+			for _, i := range unpaired[1:] {
+				replaced[i] = nil
+			}
+			j = k
+			continue
 		}
 		last := -1 // the last of unpaired that a symbol went to
 		for n, t := range ts[j:k] {
@@ -333,11 +344,72 @@ func arbitrate(gs []glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 			at = anchorOf[i]
 		}
 		emitLoose(g.Box.Min.X, at, i > 0 && room(i))
+		if cs, ok := replaced[i]; ok {
+			out = append(out, cs...)
+			continue
+		}
 		out = append(out, judge(g, matched[i])...)
 	}
 	emitLoose(int(^uint(0)>>1), 0, false)
 	return trimStrays(pieceOfLetter(out))
 }
+
+// mergedRun reads a run of glyph cells between two paired characters as Tesseract's symbols
+// there when the glyph recogniser cut the run into fewer cells than there are characters: under
+// blur the gaps between Chinese characters close, and it cut 招宝山街 into three cells, unsure
+// of each (拙川曲), where Tesseract read the four surely. Taken only when every cell is unsure,
+// every symbol a Chinese character read surely, and the run as wide as that many characters at
+// the line's pitch (the median step between the glyph recogniser's sure Chinese characters);
+// each character takes its share of the run and stays doubtful.
+func mergedRun(gs []glyph.Char, run []int, ts []gosseract.BoundingBox) ([]arbChar, bool) {
+	if len(run) == 0 || len(ts) <= len(run) || run[len(run)-1]-run[0] != len(run)-1 {
+		return nil, false
+	}
+	for _, i := range run {
+		if gs[i].Confidence >= unsureKeep {
+			return nil, false
+		}
+	}
+	var rs []rune
+	for _, t := range ts {
+		w := []rune(strings.TrimSpace(t.Word))
+		if len(w) != 1 || !unicode.Is(unicode.Han, w[0]) || t.Confidence < tessLetterConf {
+			return nil, false
+		}
+		rs = append(rs, w[0])
+	}
+	var steps []float64
+	for i := 1; i < len(gs); i++ {
+		a, b := gs[i-1], gs[i]
+		if a.Confidence >= glyph.Threshold && b.Confidence >= glyph.Threshold && unicode.Is(unicode.Han, a.Rune) && unicode.Is(unicode.Han, b.Rune) {
+			steps = append(steps, float64(b.Box.Min.X-a.Box.Min.X))
+		}
+	}
+	if len(steps) < minPitchSteps {
+		return nil, false
+	}
+	slices.Sort(steps)
+	pitch := steps[len(steps)/2]
+	first, last := gs[run[0]].Box, gs[run[len(run)-1]].Box
+	width := float64(last.Max.X - first.Min.X)
+	// A run of n characters spans n-1 steps and one character's width.
+	if n := (width-float64(first.Dy()))/pitch + 1; math.Abs(n-float64(len(rs))) > 0.5 {
+		return nil, false
+	}
+	out := make([]arbChar, 0, len(rs))
+	for k, r := range rs {
+		b := first
+		b.Max.Y = max(first.Max.Y, last.Max.Y)
+		b.Min.X = first.Min.X + int(width)*k/len(rs)
+		b.Max.X = first.Min.X + int(width)*(k+1)/len(rs)
+		out = append(out, arbChar{r: r, conf: min(ts[k].Confidence/100, doubtConf), verdict: glyphUnsure, tess: r, box: b})
+	}
+	return out, true
+}
+
+// minPitchSteps is how many steps between sure Chinese characters a line needs for its pitch
+// to be known.
+const minPitchSteps = 3
 
 // pieceOfLetter drops a letter or digit the glyph recogniser alone saw that lies within the box
 // of a Tesseract letter taken beside it: the stem of a B that it read as 1, the rest as 3,

@@ -58,6 +58,23 @@ func TestArbitrate(t *testing.T) {
 		{"letters run together", []glyph.Char{gch('0', 0, 28, 0.3), gch('X', 35, 53, 0.99), gch('Y', 59, 78, 0.99)},
 			[]gosseract.BoundingBox{sym("0", 0, 8, 98), sym("X", 10, 29, 98), sym("X", 34, 54, 99), sym("Y", 59, 78, 99)},
 			"0XXY", nil, []verdict{agreed, tessLetter, agreed, agreed}},
+		// Under blur the glyph recogniser cut 招宝山街 into three cells, unsure of each;
+		// Tesseract read the four surely, its boxes drifting right.
+		{"run cut into too few cells",
+			[]glyph.Char{gch('市', 191, 218, 1), gch('镇', 223, 252, 0.9), gch('海', 258, 287, 0.96), gch('区', 292, 321, 1),
+				gch('拙', 326, 366, 0.02), gch('川', 373, 413, 0.01), gch('曲', 419, 460, 0.02), gch('道', 465, 493, 0.15)},
+			[]gosseract.BoundingBox{sym("市", 199, 240, 99), sym("镇", 257, 277, 99), sym("海", 292, 298, 99), sym("区", 303, 336, 99),
+				sym("招", 338, 367, 99), sym("宝", 376, 414, 99), sym("山", 419, 446, 99), sym("街", 464, 494, 99), sym("道", 503, 518, 99)},
+			"市镇海区招宝山街道", []float64{1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5},
+			[]verdict{agreed, agreed, agreed, agreed, glyphUnsure, glyphUnsure, glyphUnsure, glyphUnsure, agreed}},
+		// The same cells as wide as three characters: the glyph recogniser's cut stands, and
+		// the symbol left over is Tesseract's alone.
+		{"run as wide as its cells",
+			[]glyph.Char{gch('市', 191, 218, 1), gch('镇', 223, 252, 0.9), gch('海', 258, 287, 0.96), gch('区', 292, 321, 1),
+				gch('拙', 326, 352, 0.02), gch('川', 360, 386, 0.01), gch('曲', 394, 420, 0.02), gch('道', 428, 456, 0.15)},
+			[]gosseract.BoundingBox{sym("市", 199, 240, 99), sym("镇", 257, 277, 99), sym("海", 292, 298, 99), sym("区", 303, 336, 99),
+				sym("招", 330, 350, 99), sym("宝", 358, 380, 99), sym("山", 385, 400, 99), sym("街", 405, 420, 99), sym("道", 430, 455, 99)},
+			"市镇海区招宝山街道", nil, []verdict{agreed, agreed, agreed, agreed, glyphUnsure, glyphUnsure, tessOnly, glyphUnsure, agreed}},
 		// Tesseract split one W into V and W; the glyph recogniser is sure of its W.
 		{"letter split in two", []glyph.Char{gch('D', 0, 20, 0.99), gch('W', 25, 63, 0.99), gch('G', 69, 90, 0.99)},
 			[]gosseract.BoundingBox{sym("D", 0, 20, 98), sym("V", 25, 40, 99), sym("W", 41, 63, 89), sym("G", 69, 90, 99)},
