@@ -731,3 +731,24 @@ func TestBrandsReadable(t *testing.T) {
 		}
 	}
 }
+
+// TestLicenceKindHeldOut asks the reader to tell the two licences apart on photos in fonts it
+// was not tuned on, clean and under perspective, upright and upside down: their paper is
+// tinted darker than the tuning renders', which an absolute threshold took for a portrait.
+func TestLicenceKindHeldOut(t *testing.T) {
+	r := mustReader(t)
+	for _, k := range []kiosk.DocKind{kiosk.KindDrivingLicence, kiosk.KindVehicleLicence} {
+		for seed := uint64(1); seed <= 4; seed++ {
+			for _, condition := range []string{"clean", "perspective", "rotate180"} {
+				img, _ := mustGenerate(t, k, condition, seed, 90)
+				c, _, err := r.rectify(img, kiosk.KindAuto)
+				if err != nil || c == nil {
+					t.Fatalf("%s %s seed %d: no card (%v)", k, condition, seed, err)
+				}
+				if c.kind != k {
+					t.Errorf("%s %s seed %d: read as %s", k, condition, seed, c.kind)
+				}
+			}
+		}
+	}
+}
