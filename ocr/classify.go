@@ -67,7 +67,7 @@ func (r *Reader) classify(c *card, family kiosk.DocKind, flags flagSet) {
 	}
 	if bestScore < minCue {
 		if c.kind == kiosk.KindAuto {
-			c.kind = family
+			c.kind = darkKind(c.bgr, idFamily)
 		}
 		// A trace of the cue's colour on one side only (a dim photo's faded labels) still
 		// tells which way up the card lies; it is too little to tell the kind.
@@ -133,6 +133,24 @@ func sameFamily(a, b kiosk.DocKind) bool {
 	return isID(a) == isID(b)
 }
 
+// darkKind decides the kind of a card whose colour cues are too faint to tell (a dark photo,
+// a photocopy) by its portrait, upright or upside down: an ID card's front and a driving
+// licence carry one, an ID card's back and a vehicle licence do not.
+func darkKind(c *bgr, idFamily bool) kiosk.DocKind {
+	if idFamily {
+		p := portraits[kiosk.KindIDCardFront]
+		if portraitIn(c, p.x0, p.y0, p.x1, p.y1, darkShare) || portraitIn(c, 1-p.x1, 1-p.y1, 1-p.x0, 1-p.y0, darkShare) {
+			return kiosk.KindIDCardFront
+		}
+		return kiosk.KindIDCardBack
+	}
+	p := portraits[kiosk.KindDrivingLicence]
+	if portraitIn(c, p.x0, p.y0, p.x1, p.y1, darkShare) || portraitIn(c, 1-p.x1, 1-p.y1, 1-p.x0, 1-p.y0, darkShare) {
+		return kiosk.KindDrivingLicence
+	}
+	return kiosk.KindVehicleLicence
+}
+
 // licenceKind tells a driving licence (photo block at the lower right) from a vehicle licence.
 // down says the card is still upside down. The portrait's hair, face and clothes are far darker
 // than the card's paper, where the vehicle licence has sparse text and dotted value lines; how
@@ -143,6 +161,15 @@ func licenceKind(c *bgr, down bool) kiosk.DocKind {
 	if down {
 		x0, y0, x1, y1 = 1-x1, 1-y1, 1-x0, 1-y0
 	}
+	if portraitIn(c, x0, y0, x1, y1, portraitShare) {
+		return kiosk.KindDrivingLicence
+	}
+	return kiosk.KindVehicleLicence
+}
+
+// portraitIn reports whether the region x0–x1 × y0–y1 of the canvas holds a portrait: more
+// than share of its pixels darker than portraitTone of the paper's luma.
+func portraitIn(c *bgr, x0, y0, x1, y1, share float64) bool {
 	paper := float64(percentile(c.luma(c.rect(0, 0, 1, 1)), 0.5))
 	g := c.luma(c.rect(x0, y0, x1, y1))
 	dark := 0
@@ -151,16 +178,16 @@ func licenceKind(c *bgr, down bool) kiosk.DocKind {
 			dark++
 		}
 	}
-	if float64(dark) > portraitShare*float64(len(g.Pix)) {
-		return kiosk.KindDrivingLicence
-	}
-	return kiosk.KindVehicleLicence
+	return float64(dark) > share*float64(len(g.Pix))
 }
 
 // A driving licence's photo block has more than portraitShare of its pixels darker than
 // portraitTone of the paper's luma: 0.31–0.65 in clean photos, 0.01–0.13 for a vehicle
-// licence's same place (glare washing a portrait out brings it down to 0.02).
+// licence's same place (glare washing a portrait out brings it down to 0.02). In a dark photo,
+// whose colour cues are gone, sensor noise puts pixels under that tone everywhere (up to 0.17
+// of a vehicle licence's text-only places) while a portrait stays above 0.5: darkShare.
 const (
 	portraitTone  = 0.75
 	portraitShare = 0.15
+	darkShare     = 0.3
 )

@@ -752,3 +752,22 @@ func TestLicenceKindHeldOut(t *testing.T) {
 		}
 	}
 }
+
+// TestKindInTheDark asks the reader to decide the kind of dark photos, whose colour cues (the
+// ID front's blue labels, the red emblem and seals) are too faint to tell: the portrait, or
+// its absence, still tells each family's two kinds apart.
+func TestKindInTheDark(t *testing.T) {
+	r := mustReader(t)
+	for _, k := range kiosk.DocKinds {
+		for seed := uint64(1); seed <= 4; seed++ {
+			img, _ := mustGenerate(t, k, "low_light", seed, 90)
+			c, _, err := r.rectify(img, kiosk.KindAuto)
+			if err != nil || c == nil {
+				t.Fatalf("%s seed %d: no card (%v)", k, seed, err)
+			}
+			if c.kind != k {
+				t.Errorf("%s seed %d: read as %s", k, seed, c.kind)
+			}
+		}
+	}
+}
