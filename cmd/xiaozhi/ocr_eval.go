@@ -124,6 +124,7 @@ func runOCREval(ctx context.Context, e *env, args []string) error {
 
 	var s evalStats
 	s.init()
+	s.auto = *auto
 	for _, t := range truth {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -190,6 +191,7 @@ type evalStats struct {
 	baseCond       map[string]*tally
 	overall, baseO tally
 	kindOK         tally
+	auto           bool            // the reader decided the kind (otherwise it was told, and kindOK says nothing)
 	retake         map[bool]*tally // by whether a retake flag is expected
 	rareNames      tally           // names holding a level-2/3 character of the 通用规范汉字表
 	wrong          int
@@ -314,7 +316,11 @@ func (s *evalStats) print(w io.Writer, withBase bool) {
 		}
 	}
 	fmt.Fprintf(w, "  %-25s %s\n", "names with rare chars", s.rareNames)
-	fmt.Fprintf(w, "\nkind decided correctly: %s\n", s.kindOK)
+	if s.auto {
+		fmt.Fprintf(w, "\nkind decided correctly: %s\n", s.kindOK)
+	} else {
+		fmt.Fprintf(w, "\nkind: given (-auto has the reader decide it)\n")
+	}
 	fmt.Fprintf(w, "wrong and confident (conf >= %.2f): %d of %d wrong fields\n", confidentBelow, s.confidentWrong, s.wrong)
 	fmt.Fprintf(w, "right and confident (conf >= %.2f): %d of %d right fields\n", confidentBelow, s.confidentRight, s.overall.ok)
 	fmt.Fprintln(w, "\ntime per image")
