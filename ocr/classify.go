@@ -137,40 +137,45 @@ func sameFamily(a, b kiosk.DocKind) bool {
 // a photocopy) by its portrait, upright or upside down: an ID card's front and a driving
 // licence carry one, an ID card's back and a vehicle licence do not.
 func darkKind(c *bgr, idFamily bool) kiosk.DocKind {
+	with, without := kiosk.KindDrivingLicence, kiosk.KindVehicleLicence
 	if idFamily {
-		p := portraits[kiosk.KindIDCardFront]
-		if portraitIn(c, p.x0, p.y0, p.x1, p.y1, darkShare) || portraitIn(c, 1-p.x1, 1-p.y1, 1-p.x0, 1-p.y0, darkShare) {
-			return kiosk.KindIDCardFront
-		}
-		return kiosk.KindIDCardBack
+		with, without = kiosk.KindIDCardFront, kiosk.KindIDCardBack
 	}
-	p := portraits[kiosk.KindDrivingLicence]
-	if portraitIn(c, p.x0, p.y0, p.x1, p.y1, darkShare) || portraitIn(c, 1-p.x1, 1-p.y1, 1-p.x0, 1-p.y0, darkShare) {
-		return kiosk.KindDrivingLicence
+	p, paper := portraits[with], paperLuma(c)
+	if p.darkIn(c, paper, false, darkShare) || p.darkIn(c, paper, true, darkShare) {
+		return with
 	}
-	return kiosk.KindVehicleLicence
+	return without
 }
+
+// licencePhoto is where licenceKind looks for a driving licence's portrait: inside the photo
+// block, clear of its edges.
+var licencePhoto = portrait{0.74, 0.45, 0.94, 0.86}
 
 // licenceKind tells a driving licence (photo block at the lower right) from a vehicle licence.
 // down says the card is still upside down. The portrait's hair, face and clothes are far darker
 // than the card's paper, where the vehicle licence has sparse text and dotted value lines; how
 // dark the paper itself is varies with the print and the light (its median luma from 160 to 250
-// in daylight photos of either kind, under 20 in a dark one), so darkness is measured against it.
+// in daylight photos of either kind, 7 to 25 in a dark one), so darkness is measured against it.
 func licenceKind(c *bgr, down bool) kiosk.DocKind {
-	x0, y0, x1, y1 := 0.74, 0.45, 0.94, 0.86
-	if down {
-		x0, y0, x1, y1 = 1-x1, 1-y1, 1-x0, 1-y0
-	}
-	if portraitIn(c, x0, y0, x1, y1, portraitShare) {
+	if licencePhoto.darkIn(c, paperLuma(c), down, portraitShare) {
 		return kiosk.KindDrivingLicence
 	}
 	return kiosk.KindVehicleLicence
 }
 
-// portraitIn reports whether the region x0–x1 × y0–y1 of the canvas holds a portrait: more
-// than share of its pixels darker than portraitTone of the paper's luma.
-func portraitIn(c *bgr, x0, y0, x1, y1, share float64) bool {
-	paper := float64(percentile(c.luma(c.rect(0, 0, 1, 1)), 0.5))
+// paperLuma is the card's median luma: its paper, which covers most of it.
+func paperLuma(c *bgr) float64 {
+	return float64(percentile(c.luma(c.rect(0, 0, 1, 1)), 0.5))
+}
+
+// darkIn reports whether p's place (point-mirrored when down) holds a portrait: more than share
+// of its pixels darker than portraitTone of the paper's luma.
+func (p portrait) darkIn(c *bgr, paper float64, down bool, share float64) bool {
+	x0, y0, x1, y1 := p.x0, p.y0, p.x1, p.y1
+	if down {
+		x0, y0, x1, y1 = 1-x1, 1-y1, 1-x0, 1-y0
+	}
 	g := c.luma(c.rect(x0, y0, x1, y1))
 	dark := 0
 	for _, v := range g.Pix {

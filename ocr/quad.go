@@ -526,8 +526,7 @@ func cutCorner(poly []image.Point) (quad, bool) {
 	}
 	pts := []image.Point{image.Pt(int(x.X+0.5), int(x.Y+0.5))}
 	for i := short + 2; i < short+n; i++ {
-		p := poly[i%n]
-		pts = append(pts, p)
+		pts = append(pts, poly[i%n])
 	}
 	return orderQuad(pts), true
 }
