@@ -192,7 +192,8 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	}
 	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH,
 		func(k span) bool { return onLine(ink, k, y0, y1, h) },
-		func(k span) bool { return clearAbove(ink, k, y0, y1, h) })
+		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
+		func(x int) bool { return crossesTop(ink, x, y0, y1) })
 	right := aa
 	if intoLabel && len(keep) == 1 {
 		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h)
@@ -210,13 +211,31 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
 // that do not keep to the line (see onLine): the next label, reached across a gap no wider
 // than a word space. cut says the end was cut inside a piece of ink, the value run into the label.
-func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAbove func(span) bool) (x1 int, cut bool) {
+func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAbove func(span) bool, crossesTop func(x int) bool) (x1 int, cut bool) {
 	x1 = len(cols)
 	pieces := runs(cols[x0:x1], minCol, max(1, lineH/8))
 	for len(pieces) > 1 {
 		last, prev := pieces[len(pieces)-1], pieces[len(pieces)-2]
 		if onLine(span{x0 + last.a, x0 + last.b}) {
 			break
+		}
+		// The label's first stroke may come down into the line against the value's last
+		// character while the label's strokes above the line hang back over it (the 丿 of
+		// 亻 over the 3 of K1C3使): the value ends where a stroke first runs down across the
+		// line's top, if a character's upper half stands before it.
+		for x := x0 + last.a; x < x0+last.b; x++ {
+			if crossesTop(x) {
+				n := 0
+				for _, u := range upper[x0+last.a : x] {
+					if u > 0 {
+						n++
+					}
+				}
+				if n >= lineH/6 {
+					return x, true
+				}
+				break
+			}
 		}
 		// The piece's parts apart in the line's upper half, from the left, as long as they
 		// keep to the line: a character joined to the label only at its foot.
@@ -270,9 +289,9 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 // peelStroke moves the end x1 of a value cut where it ran into the next label left of a stroke
 // of the label caught at the end (the stem of 亻 of 使 beside the model's last 6, read
 // together as q): within half a line's height of the end, a column whose ink runs through the
-// value's line y0–y1 (of a crop w by h) and on above or below it in a narrow stroke is the
-// label's. The cut's test (onLine) weighs whole pieces, in which a stem a few columns wide is
-// lost. It returns the margin the crop may take beyond the end: none where a label's stroke
+// value's line y0–y1 (of a crop w by h) and on, without a break, above it, or on below it, in
+// a narrow stroke is the label's. The cut's test (onLine) weighs whole pieces, in which a stem
+// a few columns wide is lost. It returns the margin the crop may take beyond the end: none where a label's stroke
 // stands within the anti-aliasing margin, which would bring it back.
 func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin int) {
 	reach := max(2, (y1-y0)/4)
@@ -305,8 +324,10 @@ func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin 
 			return false
 		}
 		n, narrow := 0, true
-		for y := max(0, y0-reach); y < y0-1; y++ {
-			if ink(x, y) {
+		// Above the line only a stroke that comes down into it: the label's strokes that
+		// hang back over the value's last character stand apart from it (the 丿 of 亻).
+		for y := y0 - 1; y >= max(0, y0-reach) && ink(x, y); y-- {
+			if y < y0-1 {
 				n++
 				narrow = narrow && thin(x, y)
 			}
@@ -488,6 +509,19 @@ func colExtent(ink func(x, y int) bool, x, y0, y1 int) (top, foot int) {
 // foot.
 func onLine(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
 	return clearBelow(ink, k, y0, y1, ch) && clearAbove(ink, k, y0, y1, ch)
+}
+
+// crossesTop reports whether column x holds a stroke that runs from above the line y0–y1 down
+// into it without a break: a label's stroke come down beside the value, not one of its strokes
+// that only hang over the value's last character, with blank rows between.
+func crossesTop(ink func(x, y int) bool, x, y0, y1 int) bool {
+	reach := max(2, (y1-y0)/4)
+	for y := max(0, y0-max(2, reach/2)); y < y0+reach; y++ {
+		if !ink(x, y) {
+			return false
+		}
+	}
+	return true
 }
 
 // clearAbove is the half of onLine that looks above the line: the next label's Chinese row

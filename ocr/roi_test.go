@@ -52,8 +52,60 @@ func TestTrimTrailingLabel(t *testing.T) {
 	}
 	upper := slices.Clone(cols)
 	keeps := func(k span) bool { return k.b <= 32 } // only the J's columns keep to the line
-	x1, cut := trimTrailingLabel(cols, upper, minCol, 0, lineH, keeps, keeps)
+	x1, cut := trimTrailingLabel(cols, upper, minCol, 0, lineH, keeps, keeps, func(int) bool { return false })
 	if x1 != 32 || !cut {
 		t.Errorf("end %d (cut %v), want 32 (cut): the J kept, the label cut off", x1, cut)
+	}
+}
+
+// TestTrimHangingLabel: the next label printed against the value's last character (the 3 of
+// K1C3使用性质), its first stroke coming down across the line's top beside the 3 with no blank
+// column between, and its strokes above the line hanging back over the 3. The value ends where
+// that stroke begins; the strokes hanging over the 3 stand apart from it and cut nothing.
+func TestTrimHangingLabel(t *testing.T) {
+	const w, h, y0, y1, lineH, minCol = 80, 60, 20, 44, 24, 2
+	var strokes []image.Rectangle
+	add := func(x0, ya, x1, yb int) { strokes = append(strokes, image.Rect(x0, ya, x1, yb)) }
+	add(5, 20, 25, 44) // a character before
+	// The 3: three bars and its right side, cols 30–45.
+	add(30, 20, 46, 23)
+	add(34, 31, 46, 34)
+	add(30, 41, 46, 44)
+	add(43, 20, 46, 44)
+	// The label: the 丿 of 亻 hanging over the 3, blank rows 18–19 between them …
+	for y := 12; y < 18; y++ {
+		add(46-2*(y-12), y, 50-2*(y-12), y+1)
+	}
+	add(46, 10, 49, 37) // … its stem, down across the line's top against the 3's side,
+	add(52, 10, 70, 36) // the rest of the label,
+	add(47, 38, 70, 50) // and its English row, under the line.
+	ink := func(x, y int) bool {
+		for _, r := range strokes {
+			if image.Pt(x, y).In(r) {
+				return true
+			}
+		}
+		return false
+	}
+	cols, upper := make([]int, w), make([]int, w)
+	for x := range cols {
+		for y := y0; y < y1; y++ {
+			if ink(x, y) {
+				cols[x]++
+				if y < (y0+y1)/2 {
+					upper[x]++
+				}
+			}
+		}
+	}
+	x1, cut := trimTrailingLabel(cols, upper, minCol, 5, lineH,
+		func(k span) bool { return onLine(ink, k, y0, y1, h) },
+		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
+		func(x int) bool { return crossesTop(ink, x, y0, y1) })
+	if x1 != 46 || !cut {
+		t.Fatalf("end %d (cut %v), want 46 (cut): the 3 whole, the label's stem off", x1, cut)
+	}
+	if end, _ := peelStroke(ink, 5, x1, y0, y1, w, h); end != 46 {
+		t.Errorf("peeled to %d, want 46: the 丿 over the 3 is not a stroke through the line", end)
 	}
 }
