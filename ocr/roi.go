@@ -361,7 +361,11 @@ func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin 
 // stop well above the line's foot. The value begins at the first column that reaches the foot;
 // what lies before it is the label's if it is a character's width and most of the line's
 // height (not the top stroke of 吉 or 一 of 一汽), or if the search box's edge cut it (刂 of
-// 型). The cut is at the column of least ink just before the value's first foot.
+// 型), or, before a Latin value, if blank columns part it from the value: a Latin value's
+// letters all stand on the foot, and a piece high on the line is the foot of the label's last
+// character (号 of 车辆识别代号, read as an L before LBV…) while the bar of a T is joined to
+// its stem: the cut is at the last blank column before the value. Otherwise it is at the
+// column of least ink just before the value's first foot.
 func trimLeadingLabel(cols []int, minCol, x0, lineH int, latin bool, extent func(x int) (top, foot int)) int {
 	end := min(len(cols), x0+3*lineH)
 	footAt := lineH * 4 / 5
@@ -397,7 +401,19 @@ func trimLeadingLabel(cols []int, minCol, x0, lineH int, latin bool, extent func
 		}
 		top, foot = min(top, t), max(foot, f)
 	}
-	if first < 0 || foot < 0 || first-x0 < lineH/4 || foot-top < lineH*3/5 && x0 > 0 {
+	if first < 0 || foot < 0 || first-x0 < lineH/4 {
+		return x0
+	}
+	if foot-top < lineH*3/5 && x0 > 0 {
+		if latin {
+			// All of it goes, up to the blank column before the value, whatever blank
+			// columns it has of its own (between 石 and 马 of 码).
+			for x := first - 1; x > x0; x-- {
+				if cols[x] < minCol {
+					return x
+				}
+			}
+		}
 		return x0
 	}
 	cut := first

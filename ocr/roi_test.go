@@ -109,3 +109,60 @@ func TestTrimHangingLabel(t *testing.T) {
 		t.Errorf("peeled to %d, want 46: the 丿 over the 3 is not a stroke through the line", end)
 	}
 }
+
+// TestTrimLeadingFragment: a piece of the label's last character caught before a Latin value
+// (the foot of 号 of 车辆识别代号, high on the line, read as an L before LBV…) is cut off at the
+// blank column before the value, blank columns of its own notwithstanding; the bar of a T,
+// joined to its stem, stays with the value.
+func TestTrimLeadingFragment(t *testing.T) {
+	const lineH, minCol, x0 = 30, 2, 3
+	type col struct{ n, top, foot int }
+	build := func(head []col) ([]int, func(int) (int, int)) {
+		cs := slices.Clone(head)
+		for len(cs) < 200 { // letters standing on the foot: a stem, then a bottom bar
+			for i := range 14 {
+				switch {
+				case i < 4:
+					cs = append(cs, col{30, 0, 29})
+				case i < 11:
+					cs = append(cs, col{4, 26, 29})
+				default:
+					cs = append(cs, col{0, 30, -1})
+				}
+			}
+		}
+		n := make([]int, len(cs))
+		for i, c := range cs {
+			n[i] = c.n
+		}
+		return n, func(x int) (int, int) { return cs[x].top, cs[x].foot }
+	}
+	var fragment, tee []col
+	for x := range 40 {
+		switch {
+		case x < x0:
+			fragment = append(fragment, col{0, 30, -1})
+			tee = append(tee, col{0, 30, -1})
+		case x < 12:
+			fragment = append(fragment, col{5 * (x % 4), 0, 8}) // 码 in two, blank columns between
+			tee = append(tee, col{3, 0, 3})                     // the bar of a T …
+		case x < 26:
+			fragment = append(fragment, col{0, 30, -1})
+			if x < 16 {
+				tee = append(tee, col{30, 0, 29}) // … its stem
+			} else {
+				tee = append(tee, col{3, 0, 3})
+			}
+		}
+	}
+	fragment = fragment[:26]
+	tee = tee[:20]
+	cols, extent := build(fragment)
+	if got := trimLeadingLabel(cols, minCol, x0, lineH, true, extent); got != 25 {
+		t.Errorf("fragment: value starts at %d, want 25 (the last blank column before the L)", got)
+	}
+	cols, extent = build(tee)
+	if got := trimLeadingLabel(cols, minCol, x0, lineH, true, extent); got != x0 {
+		t.Errorf("T: value starts at %d, want %d (the T's bar kept)", got, x0)
+	}
+}
