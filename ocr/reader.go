@@ -385,7 +385,8 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	if len(rd.Conf) != len(a) || len(second.Conf) != len(b) {
 		return rd
 	}
-	second, holed := withoutHoles(second)
+	second, beside := withoutHoles(second)
+	holed := beside != nil
 	b = []rune(second.Text)
 	sure := !slices.ContainsFunc(second.Conf, func(c float64) bool { return c < glyph.Threshold })
 	if len(a) == len(b)+1 && (n == 0 && sure || len(b) == n) {
@@ -416,7 +417,9 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	for i := range a {
 		switch {
 		case a[i] == b[i]:
-		case second.Conf[i] >= glyph.Threshold:
+		case second.Conf[i] >= glyph.Threshold && !(holed && beside[i]):
+			// Not where the glyph recogniser cut a letter in two and knew one half: the V
+			// it read after a hole is the right half of Tesseract's W.
 			a[i], conf[i] = b[i], min(conf[i], disputedConf)
 		default:
 			conf[i] = min(conf[i], doubtConf)
@@ -426,21 +429,24 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	return rd
 }
 
-// withoutHoles returns rd without its unreadable characters (see glyphLatin), and whether it
-// had any.
-func withoutHoles(rd fields.Reading) (fields.Reading, bool) {
+// withoutHoles returns rd without its unreadable characters (see glyphLatin), and for each
+// character kept whether a hole stood beside it; nil if there were no holes.
+func withoutHoles(rd fields.Reading) (fields.Reading, []bool) {
 	if !strings.ContainsRune(rd.Text, utf8.RuneError) {
-		return rd, false
+		return rd, nil
 	}
+	rs := []rune(rd.Text)
 	var b strings.Builder
 	var conf []float64
-	for i, r := range []rune(rd.Text) {
+	var beside []bool
+	for i, r := range rs {
 		if r != utf8.RuneError {
 			b.WriteRune(r)
 			conf = append(conf, rd.Conf[i])
+			beside = append(beside, i > 0 && rs[i-1] == utf8.RuneError || i+1 < len(rs) && rs[i+1] == utf8.RuneError)
 		}
 	}
-	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: rd.Arbitrated}, true
+	return fields.Reading{Text: b.String(), Conf: conf, Arbitrated: rd.Arbitrated}, beside
 }
 
 // doubtUnmatched returns rd with the characters that a longest common subsequence with the

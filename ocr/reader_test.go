@@ -674,6 +674,13 @@ func TestMergeLatin(t *testing.T) {
 	if got := mergeLatin(right, holed, 17); got.Text != right.Text || got.Conf[2] != doubtConf {
 		t.Errorf("got %q %.2f, want %q with the 1 doubtful", got.Text, got.Conf, right.Text)
 	}
+	// A W the glyph recogniser cut in two, its left half unreadable (a hole), its right half
+	// read V: the V stands in the W's place once the hole is gone, but is no reading of it.
+	hw := fields.Reading{Text: "HW1926763", Conf: slices.Repeat([]float64{0.99}, 9)}
+	halfW := fields.Reading{Text: "H\uFFFDV1926763", Conf: append([]float64{1, 0, 0.94}, slices.Repeat([]float64{1}, 7)...)}
+	if got := mergeLatin(hw, halfW, 0); got.Text != hw.Text || got.Conf[1] != doubtConf {
+		t.Errorf("got %q %.2f, want %q with the W doubtful", got.Text, got.Conf, hw.Text)
+	}
 	// A VIN one character too long (S read twice over the ink of D5) beside a glyph read of
 	// 17 that it holds, less that character.
 	long := fields.Reading{Text: "LZZ1CLDS56NP756515", Conf: []float64{1, 1, 1, 0.6, 0.86, 1, 1, 0.92, 0.92, 1, 1, 1, 1, 1, 1, 1, 1, 1}}
