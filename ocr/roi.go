@@ -190,13 +190,20 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 			}
 		}
 	}
+	// Under blur the label's first stroke and the value's last character run together into
+	// one blob, in which no stroke's edge is to be found (…EX8使 read EXg): no cut at the
+	// label's stroke there.
+	var crosses func(x int) bool
+	if !c.blurred {
+		crosses = func(x int) bool { return crossesTop(ink, x, y0, y1) }
+	}
 	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH,
 		func(k span) bool { return onLine(ink, k, y0, y1, h) },
-		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
-		func(x int) bool { return crossesTop(ink, x, y0, y1) })
+		func(k span) bool { return clearAbove(ink, k, y0, y1, h) }, crosses,
+		func(x int) bool { return ink(x, min(h-1, y1)) && ink(x, min(h-1, y1+1)) })
 	right := aa
 	if intoLabel && len(keep) == 1 {
-		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h)
+		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h, !c.blurred)
 	}
 	r := image.Rect(x0-left, y0-aa, x1+right, y1+aa).Intersect(g.Rect)
 	// A crop cut from a label, or whose edge cuts through ink (the search box's own edge
@@ -211,7 +218,9 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end
 // that do not keep to the line (see onLine): the next label, reached across a gap no wider
 // than a word space. cut says the end was cut inside a piece of ink, the value run into the label.
-func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAbove func(span) bool, crossesTop func(x int) bool) (x1 int, cut bool) {
+// crossesTop, if not nil, tells the columns where a stroke runs down across the line's top;
+// under, those whose ink runs on below the line's foot.
+func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAbove func(span) bool, crossesTop, under func(x int) bool) (x1 int, cut bool) {
 	x1 = len(cols)
 	pieces := runs(cols[x0:x1], minCol, max(1, lineH/8))
 	for len(pieces) > 1 {
@@ -223,7 +232,7 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 		// character while the label's strokes above the line hang back over it (the 丿 of
 		// 亻 over the 3 of K1C3使): the value ends where a stroke first runs down across the
 		// line's top, if a character's upper half stands before it.
-		for x := x0 + last.a; x < x0+last.b; x++ {
+		for x := x0 + last.a; crossesTop != nil && x < x0+last.b; x++ {
 			if crossesTop(x) {
 				n := 0
 				for _, u := range upper[x0+last.a : x] {
@@ -232,6 +241,12 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 					}
 				}
 				if n >= lineH/6 {
+					// The label's English row may begin under the character's end (the U
+					// of Use under the C of …HEVC使), low on the line and running on below
+					// it: its columns go too.
+					for x > x0+last.a && upper[x-1] == 0 && under(x-1) {
+						x--
+					}
 					return x, true
 				}
 				break
@@ -293,7 +308,7 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 // a narrow stroke is the label's. The cut's test (onLine) weighs whole pieces, in which a stem
 // a few columns wide is lost. It returns the margin the crop may take beyond the end: none where a label's stroke
 // stands within the anti-aliasing margin, which would bring it back.
-func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin int) {
+func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int, sharp bool) (end, margin int) {
 	reach := max(2, (y1-y0)/4)
 	// A stem is narrow where it leaves the line; under blur the label's characters run
 	// together into a wide blob there, whose edge the cut already follows.
@@ -324,10 +339,14 @@ func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int) (end, margin 
 			return false
 		}
 		n, narrow := 0, true
-		// Above the line only a stroke that comes down into it: the label's strokes that
-		// hang back over the value's last character stand apart from it (the 丿 of 亻).
-		for y := y0 - 1; y >= max(0, y0-reach) && ink(x, y); y-- {
-			if y < y0-1 {
+		for y := y0 - 2; y >= max(0, y0-reach); y-- {
+			if sharp && !ink(x, y+1) {
+				// Sharp, above the line only a stroke that comes down into it counts:
+				// the label's strokes that hang back over the value's last character
+				// stand apart from it (the 丿 of 亻). Under blur they run together.
+				break
+			}
+			if ink(x, y) {
 				n++
 				narrow = narrow && thin(x, y)
 			}
@@ -531,8 +550,7 @@ func onLine(ink func(x, y int) bool, k span, y0, y1, ch int) bool {
 // into it without a break: a label's stroke come down beside the value, not one of its strokes
 // that only hang over the value's last character, with blank rows between.
 func crossesTop(ink func(x, y int) bool, x, y0, y1 int) bool {
-	reach := max(2, (y1-y0)/4)
-	for y := max(0, y0-max(2, reach/2)); y < y0+reach; y++ {
+	for y := max(0, y0-1); y < y0+max(2, (y1-y0)/4); y++ {
 		if !ink(x, y) {
 			return false
 		}

@@ -25,7 +25,7 @@ func TestPeelStroke(t *testing.T) {
 		}
 		return false
 	}
-	end, margin := peelStroke(ink, 0, 46, y0, y1, w, h)
+	end, margin := peelStroke(ink, 0, 46, y0, y1, w, h, true)
 	if end != 44 {
 		t.Errorf("end %d, want 44: the J's stem (36–38) and nothing of the label's (44–45)", end)
 	}
@@ -52,7 +52,7 @@ func TestTrimTrailingLabel(t *testing.T) {
 	}
 	upper := slices.Clone(cols)
 	keeps := func(k span) bool { return k.b <= 32 } // only the J's columns keep to the line
-	x1, cut := trimTrailingLabel(cols, upper, minCol, 0, lineH, keeps, keeps, func(int) bool { return false })
+	x1, cut := trimTrailingLabel(cols, upper, minCol, 0, lineH, keeps, keeps, nil, nil)
 	if x1 != 32 || !cut {
 		t.Errorf("end %d (cut %v), want 32 (cut): the J kept, the label cut off", x1, cut)
 	}
@@ -101,11 +101,12 @@ func TestTrimHangingLabel(t *testing.T) {
 	x1, cut := trimTrailingLabel(cols, upper, minCol, 5, lineH,
 		func(k span) bool { return onLine(ink, k, y0, y1, h) },
 		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
-		func(x int) bool { return crossesTop(ink, x, y0, y1) })
+		func(x int) bool { return crossesTop(ink, x, y0, y1) },
+		func(x int) bool { return ink(x, y1) && ink(x, y1+1) })
 	if x1 != 46 || !cut {
 		t.Fatalf("end %d (cut %v), want 46 (cut): the 3 whole, the label's stem off", x1, cut)
 	}
-	if end, _ := peelStroke(ink, 5, x1, y0, y1, w, h); end != 46 {
+	if end, _ := peelStroke(ink, 5, x1, y0, y1, w, h, true); end != 46 {
 		t.Errorf("peeled to %d, want 46: the 丿 over the 3 is not a stroke through the line", end)
 	}
 }
@@ -164,5 +165,51 @@ func TestTrimLeadingFragment(t *testing.T) {
 	cols, extent = build(tee)
 	if got := trimLeadingLabel(cols, minCol, x0, lineH, true, extent); got != x0 {
 		t.Errorf("T: value starts at %d, want %d (the T's bar kept)", got, x0)
+	}
+}
+
+// TestTrimLabelUnder: the label's English row begins under the value's last character (the U of
+// Use under the C of …HEVC使), low on the line and on below it: cut at the label's stroke, the
+// value ends before the U, or the C with the U's stem reads G.
+func TestTrimLabelUnder(t *testing.T) {
+	const w, h, y0, y1, lineH, minCol = 80, 60, 20, 44, 24, 2
+	var strokes []image.Rectangle
+	add := func(x0, ya, x1, yb int) { strokes = append(strokes, image.Rect(x0, ya, x1, yb)) }
+	add(5, 20, 25, 44) // a character before
+	// The C: its bars and its left side, cols 30–43.
+	add(30, 20, 44, 24)
+	add(30, 41, 44, 45)
+	add(30, 20, 34, 45)
+	add(44, 34, 46, 51) // the U's first stem, against the C's lower bar
+	add(44, 48, 53, 51)
+	add(51, 34, 53, 51)
+	add(46, 10, 49, 37) // the label's first stroke, down across the line's top
+	add(52, 10, 70, 33)
+	ink := func(x, y int) bool {
+		for _, r := range strokes {
+			if image.Pt(x, y).In(r) {
+				return true
+			}
+		}
+		return false
+	}
+	cols, upper := make([]int, w), make([]int, w)
+	for x := range cols {
+		for y := y0; y < y1; y++ {
+			if ink(x, y) {
+				cols[x]++
+				if y < (y0+y1)/2 {
+					upper[x]++
+				}
+			}
+		}
+	}
+	x1, cut := trimTrailingLabel(cols, upper, minCol, 5, lineH,
+		func(k span) bool { return onLine(ink, k, y0, y1, h) },
+		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
+		func(x int) bool { return crossesTop(ink, x, y0, y1) },
+		func(x int) bool { return ink(x, y1) && ink(x, y1+1) })
+	if x1 != 44 || !cut {
+		t.Errorf("end %d (cut %v), want 44 (cut): the C whole, the U's stem off", x1, cut)
 	}
 }
