@@ -11,20 +11,12 @@ import (
 // J's, and the J stays.
 func TestPeelStroke(t *testing.T) {
 	const w, h, y0, y1 = 60, 60, 20, 44
-	var strokes []image.Rectangle
-	add := func(x0, ya, x1, yb int) { strokes = append(strokes, image.Rect(x0, ya, x1, yb)) }
-	add(36, 22, 39, 45) // the J's stem, standing on the line's foot
-	add(32, 45, 37, 46) // its hook, bending left below the line
-	add(30, 46, 35, 47)
-	add(44, 10, 46, 51) // the label's stem, through the line and beyond it
-	ink := func(x, y int) bool {
-		for _, r := range strokes {
-			if image.Pt(x, y).In(r) {
-				return true
-			}
-		}
-		return false
-	}
+	var d drawing
+	d.add(36, 22, 39, 45) // the J's stem, standing on the line's foot
+	d.add(32, 45, 37, 46) // its hook, bending left below the line
+	d.add(30, 46, 35, 47)
+	d.add(44, 10, 46, 51) // the label's stem, through the line and beyond it
+	ink := d.ink
 	end, margin := peelStroke(ink, 0, 46, y0, y1, w, h, true)
 	if end != 44 {
 		t.Errorf("end %d, want 44: the J's stem (36–38) and nothing of the label's (44–45)", end)
@@ -58,56 +50,51 @@ func TestTrimTrailingLabel(t *testing.T) {
 	}
 }
 
-// TestTrimHangingLabel: the next label printed against the value's last character (the 3 of
-// K1C3使用性质), its first stroke coming down across the line's top beside the 3 with no blank
-// column between, and its strokes above the line hanging back over the 3. The value ends where
-// that stroke begins; the strokes hanging over the 3 stand apart from it and cut nothing.
+// TestTrimHangingLabel: the next label printed against the value's last character, its first
+// stroke coming down across the line's top beside it with no blank column between. The value
+// ends where that stroke begins. The label's strokes above the line may hang back over the
+// character (the 丿 of 亻 over the 3 of K1C3使用性质): they stand apart from it and cut nothing.
+// Its English row may begin under the character's end (the U of Use under the C of …HEVC使),
+// low on the line and on below it: the value ends before it, or the C with the U's stem reads G.
 func TestTrimHangingLabel(t *testing.T) {
 	const w, h, y0, y1, lineH, minCol = 80, 60, 20, 44, 24, 2
-	var strokes []image.Rectangle
-	add := func(x0, ya, x1, yb int) { strokes = append(strokes, image.Rect(x0, ya, x1, yb)) }
-	add(5, 20, 25, 44) // a character before
-	// The 3: three bars and its right side, cols 30–45.
-	add(30, 20, 46, 23)
-	add(34, 31, 46, 34)
-	add(30, 41, 46, 44)
-	add(43, 20, 46, 44)
-	// The label: the 丿 of 亻 hanging over the 3, blank rows 18–19 between them …
-	for y := 12; y < 18; y++ {
-		add(46-2*(y-12), y, 50-2*(y-12), y+1)
-	}
-	add(46, 10, 49, 37) // … its stem, down across the line's top against the 3's side,
-	add(52, 10, 70, 36) // the rest of the label,
-	add(47, 38, 70, 50) // and its English row, under the line.
-	ink := func(x, y int) bool {
-		for _, r := range strokes {
-			if image.Pt(x, y).In(r) {
-				return true
+	for _, c := range []struct {
+		name string
+		last func(d *drawing) // the value's last character and what of the label reaches it
+		want int
+	}{
+		{"3 under the label's 丿", func(d *drawing) {
+			d.add(30, 20, 46, 23) // the 3's bars and its right side, cols 30–45
+			d.add(34, 31, 46, 34)
+			d.add(30, 41, 46, 44)
+			d.add(43, 20, 46, 44)
+			for y := 12; y < 18; y++ { // the 丿 of 亻, blank rows 18–19 between it and the 3
+				d.add(46-2*(y-12), y, 50-2*(y-12), y+1)
 			}
+			d.add(47, 38, 70, 50) // the English row, under the line after the 3
+		}, 46},
+		{"C over the English row's U", func(d *drawing) {
+			d.add(30, 20, 44, 24) // the C's bars and its left side, cols 30–43
+			d.add(30, 41, 44, 45)
+			d.add(30, 20, 34, 45)
+			d.add(44, 34, 46, 51) // the U, its first stem against the C's lower bar
+			d.add(44, 48, 53, 51)
+			d.add(51, 34, 53, 51)
+		}, 44},
+	} {
+		var d drawing
+		d.add(5, 20, 25, 44)  // a character before
+		d.add(46, 10, 49, 37) // the label's first stroke, down across the line's top
+		d.add(52, 10, 70, 33) // the rest of its Chinese row
+		c.last(&d)
+		x1, cut := trimStrokes(d.ink, w, h, y0, y1, lineH, minCol)
+		if x1 != c.want || !cut {
+			t.Errorf("%s: end %d (cut %v), want %d (cut)", c.name, x1, cut, c.want)
+			continue
 		}
-		return false
-	}
-	cols, upper := make([]int, w), make([]int, w)
-	for x := range cols {
-		for y := y0; y < y1; y++ {
-			if ink(x, y) {
-				cols[x]++
-				if y < (y0+y1)/2 {
-					upper[x]++
-				}
-			}
+		if end, _ := peelStroke(d.ink, 5, x1, y0, y1, w, h, true); end != c.want {
+			t.Errorf("%s: peeled to %d, want %d: no stroke through the line before the cut", c.name, end, c.want)
 		}
-	}
-	x1, cut := trimTrailingLabel(cols, upper, minCol, 5, lineH,
-		func(k span) bool { return onLine(ink, k, y0, y1, h) },
-		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
-		func(x int) bool { return crossesTop(ink, x, y0, y1) },
-		func(x int) bool { return ink(x, y1) && ink(x, y1+1) })
-	if x1 != 46 || !cut {
-		t.Fatalf("end %d (cut %v), want 46 (cut): the 3 whole, the label's stem off", x1, cut)
-	}
-	if end, _ := peelStroke(ink, 5, x1, y0, y1, w, h, true); end != 46 {
-		t.Errorf("peeled to %d, want 46: the 丿 over the 3 is not a stroke through the line", end)
 	}
 }
 
@@ -168,31 +155,23 @@ func TestTrimLeadingFragment(t *testing.T) {
 	}
 }
 
-// TestTrimLabelUnder: the label's English row begins under the value's last character (the U of
-// Use under the C of …HEVC使), low on the line and on below it: cut at the label's stroke, the
-// value ends before the U, or the C with the U's stem reads G.
-func TestTrimLabelUnder(t *testing.T) {
-	const w, h, y0, y1, lineH, minCol = 80, 60, 20, 44, 24, 2
-	var strokes []image.Rectangle
-	add := func(x0, ya, x1, yb int) { strokes = append(strokes, image.Rect(x0, ya, x1, yb)) }
-	add(5, 20, 25, 44) // a character before
-	// The C: its bars and its left side, cols 30–43.
-	add(30, 20, 44, 24)
-	add(30, 41, 44, 45)
-	add(30, 20, 34, 45)
-	add(44, 34, 46, 51) // the U's first stem, against the C's lower bar
-	add(44, 48, 53, 51)
-	add(51, 34, 53, 51)
-	add(46, 10, 49, 37) // the label's first stroke, down across the line's top
-	add(52, 10, 70, 33)
-	ink := func(x, y int) bool {
-		for _, r := range strokes {
-			if image.Pt(x, y).In(r) {
-				return true
-			}
+// drawing is an image drawn as rectangles of ink.
+type drawing []image.Rectangle
+
+func (d *drawing) add(x0, ya, x1, yb int) { *d = append(*d, image.Rect(x0, ya, x1, yb)) }
+
+func (d drawing) ink(x, y int) bool {
+	for _, r := range d {
+		if image.Pt(x, y).In(r) {
+			return true
 		}
-		return false
 	}
+	return false
+}
+
+// trimStrokes cuts the value off the label on the line y0–y1 of a w×h crop of ink, whose value
+// starts at column 5, as crop does.
+func trimStrokes(ink func(x, y int) bool, w, h, y0, y1, lineH, minCol int) (int, bool) {
 	cols, upper := make([]int, w), make([]int, w)
 	for x := range cols {
 		for y := y0; y < y1; y++ {
@@ -204,12 +183,9 @@ func TestTrimLabelUnder(t *testing.T) {
 			}
 		}
 	}
-	x1, cut := trimTrailingLabel(cols, upper, minCol, 5, lineH,
+	return trimTrailingLabel(cols, upper, minCol, 5, lineH,
 		func(k span) bool { return onLine(ink, k, y0, y1, h) },
 		func(k span) bool { return clearAbove(ink, k, y0, y1, h) },
 		func(x int) bool { return crossesTop(ink, x, y0, y1) },
 		func(x int) bool { return ink(x, y1) && ink(x, y1+1) })
-	if x1 != 44 || !cut {
-		t.Errorf("end %d (cut %v), want 44 (cut): the C whole, the U's stem off", x1, cut)
-	}
 }
