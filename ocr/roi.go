@@ -228,28 +228,9 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 		if onLine(span{x0 + last.a, x0 + last.b}) {
 			break
 		}
-		// The label's first stroke may come down into the line against the value's last
-		// character while the label's strokes above the line hang back over it (the 丿 of
-		// 亻 over the 3 of K1C3使): the value ends where a stroke first runs down across the
-		// line's top, if a character's upper half stands before it.
-		for x := x0 + last.a; crossesTop != nil && x < x0+last.b; x++ {
-			if crossesTop(x) {
-				n := 0
-				for _, u := range upper[x0+last.a : x] {
-					if u > 0 {
-						n++
-					}
-				}
-				if n >= lineH/6 {
-					// The label's English row may begin under the character's end (the U
-					// of Use under the C of …HEVC使), low on the line and running on below
-					// it: its columns go too.
-					for x > x0+last.a && upper[x-1] == 0 && under(x-1) {
-						x--
-					}
-					return x, true
-				}
-				break
+		if crossesTop != nil {
+			if end, ok := strokeCut(upper, x0+last.a, x0+last.b, lineH, crossesTop, under); ok {
+				return end, true
 			}
 		}
 		// The piece's parts apart in the line's upper half, from the left, as long as they
@@ -301,13 +282,42 @@ func trimTrailingLabel(cols, upper []int, minCol, x0, lineH int, onLine, clearAb
 	return x1, cut
 }
 
+// strokeCut finds the end of a value whose last character the next label's first stroke came
+// down against, in the columns a–b of the piece they form, while the label's strokes above the
+// line hang back over the character (the 丿 of 亻 over the 3 of K1C3使): the value ends where
+// a stroke first runs down across the line's top (crossesTop), if a character's upper half
+// stands before it. The label's English row may begin under the character's end (the U of Use
+// under the C of …HEVC使), low on the line and running on below it (under): its columns go too.
+func strokeCut(upper []int, a, b, lineH int, crossesTop, under func(x int) bool) (int, bool) {
+	for x := a; x < b; x++ {
+		if !crossesTop(x) {
+			continue
+		}
+		n := 0
+		for _, u := range upper[a:x] {
+			if u > 0 {
+				n++
+			}
+		}
+		if n < lineH/6 {
+			return 0, false
+		}
+		for x > a && upper[x-1] == 0 && under(x-1) {
+			x--
+		}
+		return x, true
+	}
+	return 0, false
+}
+
 // peelStroke moves the end x1 of a value cut where it ran into the next label left of a stroke
 // of the label caught at the end (the stem of 亻 of 使 beside the model's last 6, read
 // together as q): within half a line's height of the end, a column whose ink runs through the
 // value's line y0–y1 (of a crop w by h) and on, without a break, above it, or on below it, in
-// a narrow stroke is the label's. The cut's test (onLine) weighs whole pieces, in which a stem
-// a few columns wide is lost. It returns the margin the crop may take beyond the end: none where a label's stroke
-// stands within the anti-aliasing margin, which would bring it back.
+// a narrow stroke is the label's (sharp; blurred, any ink above the line counts, the label's
+// strokes having run together). The cut's test (onLine) weighs whole pieces, in which a stem
+// a few columns wide is lost. It returns the margin the crop may take beyond the end: none
+// where a label's stroke stands within the anti-aliasing margin, which would bring it back.
 func peelStroke(ink func(x, y int) bool, x0, x1, y0, y1, w, h int, sharp bool) (end, margin int) {
 	reach := max(2, (y1-y0)/4)
 	// A stem is narrow where it leaves the line; under blur the label's characters run
