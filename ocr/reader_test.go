@@ -501,6 +501,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindIDCardFront, "noise", 14127126012857759998, 92, "birth_date"},
 		// A name's 一, its columns thin beside a line's band that guilloche made tall.
 		{kiosk.KindIDCardFront, "clean", 6066874741486004388, 92, "name"},
+		// An engine number whose V Tesseract read twice, as NV.
+		{kiosk.KindVehicleLicence, "clean", 10450352778705920568, 92, "engine_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

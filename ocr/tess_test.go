@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"slices"
 	"testing"
 
 	"github.com/otiai10/gosseract/v2"
@@ -68,5 +69,30 @@ func TestDropRunInto(t *testing.T) {
 	}
 	if got, c := read(sym("A", 10, 36), sym("V", 33, 58), sym("3", 62, 80)); got != "AV3" || c < 0.8 {
 		t.Errorf("touching letters: %q at %.2f, want AV3 settled", got, c)
+	}
+}
+
+// TestDropDoubled: a letter's ink read twice, a part of it as a letter of its own over the
+// letter's box (the left stroke of V read as N), leaves one letter, not settled; touching
+// letters and the second box Tesseract draws from the line's start stay.
+func TestDropDoubled(t *testing.T) {
+	sym := func(w string, x0, x1 int) gosseract.BoundingBox {
+		return gosseract.BoundingBox{Word: w, Box: image.Rect(x0, 16, x1, 46), Confidence: 97}
+	}
+	for _, c := range []struct {
+		name    string
+		boxes   []gosseract.BoundingBox
+		want    string
+		settled bool
+	}{
+		{"V read NV", []gosseract.BoundingBox{sym("Z", 39, 61), sym("N", 60, 73), sym("V", 63, 90), sym("0", 94, 113)}, "ZV0", false},
+		{"touching", []gosseract.BoundingBox{sym("A", 10, 36), sym("V", 33, 58), sym("3", 62, 80)}, "AV3", true},
+		{"from the line's start", []gosseract.BoundingBox{sym("Y", 13, 43), sym("W", 13, 80), sym("2", 85, 103)}, "YW2", true},
+		{"wide at the line's end", []gosseract.BoundingBox{sym("7", 317, 334), sym("4", 338, 358), sym("6", 356, 382), sym("6", 360, 426), sym("4", 402, 426)}, "74664", true},
+	} {
+		rd := symbolsReading(dropDoubled(c.boxes))
+		if rd.Text != c.want || slices.Min(rd.Conf) < 0.8 == c.settled {
+			t.Errorf("%s: %q %.2f, want %q settled %v", c.name, rd.Text, rd.Conf, c.want, c.settled)
+		}
 	}
 }
