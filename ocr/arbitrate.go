@@ -689,7 +689,20 @@ func textLines(g *image.Gray) []span {
 			}
 		}
 	}
-	all := runs(rows, 1, 3)
+	var all []span
+	for _, r := range runs(rows, 1, 3) {
+		// Lines set closer than the gap the runs are merged across (a dot of one on the
+		// descender of the other) part at the valley of ink between them, into two about
+		// as tall: the feet of a pale line's strokes, which the valley may part from it, are
+		// no line.
+		above, below, ok := valley(rows, r)
+		ha, hb := above.b-above.a, below.b-below.a
+		if ok && 3*min(ha, hb) >= 2*max(ha, hb) {
+			all = append(all, above, below)
+		} else {
+			all = append(all, r)
+		}
+	}
 	tallest := 0
 	for _, r := range all {
 		tallest = max(tallest, r.b-r.a)

@@ -159,27 +159,56 @@ func TestArbitrate(t *testing.T) {
 	}
 }
 
+// TestTextLines: the lines of a block, a speck row aside; two lines set so close that the tip
+// of a stroke of one comes within two blank rows of the other are two lines all the same, while
+// the feet of a pale line's strokes, a blank row above them, are no line of their own.
 func TestTextLines(t *testing.T) {
-	g := image.NewGray(image.Rect(0, 0, 200, 120))
-	for i := range g.Pix {
-		g.Pix[i] = 255
+	pale := image.NewGray(image.Rect(0, 0, 200, 70))
+	for i := range pale.Pix {
+		pale.Pix[i] = 255
 	}
-	ink := func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			for x := 10; x < 190; x += 3 {
-				g.Pix[y*g.Stride+x] = 0
-			}
+	for y := 28; y < 49; y++ {
+		if y == 43 {
+			continue
+		}
+		for x := 10; x < 190; x += 20 {
+			pale.Pix[y*pale.Stride+x] = 0
 		}
 	}
-	ink(10, 40)
-	ink(60, 90)
-	ink(100, 102) // a speck row, not a line
-	ls := textLines(g)
-	if len(ls) != 2 {
-		t.Fatalf("got %d lines %v, want 2", len(ls), ls)
+	if ls := textLines(pale); len(ls) != 1 {
+		t.Errorf("pale line: got %d lines %v, want 1", len(ls), ls)
 	}
-	if !(ls[0].a <= 10 && ls[0].b >= 40 && ls[0].b <= 60 && ls[1].a <= 60 && ls[1].b >= 90) {
-		t.Fatalf("lines %v do not hold the text rows", ls)
+	for _, c := range []struct {
+		name         string
+		rows         [][2]int // rows of text
+		tip          [2]int   // rows of a stroke's tip, one pixel wide
+		first, other [2]int   // the rows each line must hold
+	}{
+		{"apart", [][2]int{{10, 40}, {60, 90}, {100, 102}}, [2]int{}, [2]int{10, 40}, [2]int{60, 90}},
+		{"close", [][2]int{{10, 40}, {45, 75}}, [2]int{40, 43}, [2]int{10, 40}, [2]int{45, 75}},
+	} {
+		g := image.NewGray(image.Rect(0, 0, 200, 120))
+		for i := range g.Pix {
+			g.Pix[i] = 255
+		}
+		for _, r := range c.rows {
+			for y := r[0]; y < r[1]; y++ {
+				for x := 10; x < 190; x += 3 {
+					g.Pix[y*g.Stride+x] = 0
+				}
+			}
+		}
+		for y := c.tip[0]; y < c.tip[1]; y++ {
+			g.Pix[y*g.Stride+50] = 0
+		}
+		ls := textLines(g)
+		if len(ls) != 2 {
+			t.Errorf("%s: got %d lines %v, want 2", c.name, len(ls), ls)
+			continue
+		}
+		if !(ls[0].a <= c.first[0] && ls[0].b >= c.first[1] && ls[0].b <= c.other[0] && ls[1].a <= c.other[0] && ls[1].a >= c.first[1] && ls[1].b >= c.other[1]) {
+			t.Errorf("%s: lines %v do not hold the text rows", c.name, ls)
+		}
 	}
 }
 

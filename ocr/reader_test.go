@@ -503,6 +503,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindIDCardFront, "clean", 6066874741486004388, 92, "name"},
 		// An engine number whose V Tesseract read twice, as NV.
 		{kiosk.KindVehicleLicence, "clean", 10450352778705920568, 92, "engine_number"},
+		// An address in two lines set so close that a stroke bridges their gap.
+		{kiosk.KindDrivingLicence, "clean", 18284324172564291981, 91, "address"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -653,12 +653,26 @@ func runs(counts []int, minCount, gap int) []span {
 }
 
 // tallerPart returns the taller of the two lines that the line l of row ink counts rows holds
-// when a valley of rows with next to no ink parts them, each at least a quarter of l high: the
-// title's English line printed so close above an ID number that a descender (the p of
-// People's) bridges the gap. Digits leave no such valley inside their own line, and the
-// number is printed larger than the English around it. ok is false when l has none; dropped
-// spans the other line and the valley.
+// (see valley): the title's English line printed so close above an ID number that a descender
+// (the p of People's) bridges the gap. The number is printed larger than the English around it.
+// ok is false when l has no valley; dropped spans the other line and the valley.
 func tallerPart(rows []int, l span) (kept, dropped span, ok bool) {
+	above, below, ok := valley(rows, l)
+	switch {
+	case !ok:
+		return l, span{}, false
+	case above.b-above.a > below.b-below.a:
+		return above, span{above.b, l.b}, true
+	default:
+		return below, span{l.a, below.a}, true
+	}
+}
+
+// valley returns the two lines that the line l of row ink counts rows holds when a valley of
+// rows with next to no ink parts them, each at least a quarter of l high: two lines set so close
+// that a descender or a dot bridges the gap between them. A line of text leaves no such valley
+// inside itself. ok is false when l has none.
+func valley(rows []int, l span) (above, below span, ok bool) {
 	peak := 0
 	for _, n := range rows[l.a:l.b] {
 		peak = max(peak, n)
@@ -678,10 +692,7 @@ func tallerPart(rows []int, l span) (kept, dropped span, ok bool) {
 		if above.b-above.a < h/4 || below.b-below.a < h/4 {
 			continue
 		}
-		if above.b-above.a > below.b-below.a {
-			return above, span{above.b, l.b}, true
-		}
-		return below, span{l.a, below.a}, true
+		return above, below, true
 	}
 	return l, span{}, false
 }
