@@ -501,6 +501,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindIDCardFront, "noise", 14127126012857759998, 92, "birth_date"},
 		// A name's 一, its columns thin beside a line's band that guilloche made tall.
 		{kiosk.KindIDCardFront, "clean", 6066874741486004388, 92, "name"},
+		// The label's English row printed within the value's line (racter under 性质 before
+		// 非营运), once read as the value's start; and one whose last letter runs under the
+		// value's 货: no cut there.
+		{kiosk.KindVehicleLicence, "clean", 16063261893420027134, 89, "use_nature"},
+		{kiosk.KindVehicleLicence, "clean", 3094295765362391026, 91, "use_nature"},
 		// An engine number whose V Tesseract read twice, as NV.
 		{kiosk.KindVehicleLicence, "clean", 10450352778705920568, 92, "engine_number"},
 		// An address in two lines set so close that a stroke bridges their gap.

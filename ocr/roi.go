@@ -148,7 +148,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		split := x0
 		headX1 := min(x1, x0+3*lineH)
 		foot := inkFoot(ink, nomX0+lineH, rowX1, y0, y1)
-		english := englishRow(ink, g.Rect, x0, headX1, y0, foot, rg.req.glyph)
+		english, standing := englishRow(ink, g.Rect, x0, headX1, y0, foot, rg.req.glyph)
 		head, label, lh := cols[:x1], ink, lineH
 		if english != nil {
 			if rg.req.glyph {
@@ -169,6 +169,12 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 			}
 		}
 		x0 = trimLeadingLabel(head, minCol, x0, lh, !rg.req.glyph, func(x int) (int, int) { return colExtent(label, x, y0, y1) })
+		if standing && head[x0] > 0 {
+			// A row within the line is taken for the label's only where blank paper parts
+			// the label from the value: else the cut would go through the one or the other
+			// (质 against the 亻 of 货, the row's last letter on 贝's leg).
+			x0 = split
+		}
 		if x0 != split {
 			left = 0 // the label's ink ends where it was cut
 			if english != nil {
@@ -490,15 +496,16 @@ func paper(g *image.Gray, mask []bool, th uint8) *image.Gray {
 // reach the line's foot, and trimLeadingLabel would take the label for the value. foot is read
 // from the value's columns a character's width into its box, clear of the label. It returns
 // nil when there is no such piece. With under, pieces wholly below the foot are the row's too
-// (the letters of a row printed lower, under a Chinese value). Not under a Latin value: its
+// (the letters of a row printed lower, under a Chinese value), and so is a row printed within
+// the value's line (see standingRow), which standing reports. Not under a Latin value: its
 // foot, the capitals', lies above the tail of a J or Q, which finding such pieces would have
 // the crop cut off with the row.
-func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int, under bool) []bool {
+func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int, under bool) (english []bool, standing bool) {
 	w, h := r.Dx(), r.Dy()
 	seen := make([]bool, w*h)
-	var english []bool
 	below := foot + max(2, (foot-y0)/16)
 	var stack, piece []int
+	var letters [][]int // small pieces low on the line: the row's letters, if it is printed within the line
 	for x := x0; x < x1; x++ {
 		for y := y0; y < h; y++ {
 			if seen[y*w+x] || !ink(x, y) {
@@ -529,10 +536,133 @@ func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int
 				for _, i := range piece {
 					english[i] = true
 				}
+			} else if under && lowLetter(piece, w, y0, foot, top, bottom) {
+				letters = append(letters, slices.Clone(piece))
 			}
 		}
 	}
-	return english
+	if row := standingRow(ink, letters, w, y0, foot); row != nil {
+		if english == nil {
+			english = make([]bool, w*h)
+		}
+		for _, i := range row {
+			english[i] = true
+		}
+		standing = true
+	}
+	return english, standing
+}
+
+// lowLetter reports whether piece, ink from row top to row bottom of a crop w wide, could be a
+// small letter of a label's English row printed as low as the value's line y0–foot: it begins
+// in the line's lower half and is at most half the line's height tall and wide.
+func lowLetter(piece []int, w, y0, foot, top, bottom int) bool {
+	lineH := foot - y0
+	if top*2 < y0+foot || (bottom-top+1)*2 > lineH {
+		return false
+	}
+	left, right := w, -1
+	for _, i := range piece {
+		left, right = min(left, i%w), max(right, i%w)
+	}
+	return (right-left+1)*2 <= lineH
+}
+
+// standingRow returns the pixels of the label's English row printed within the value's line
+// (Use Character in a font whose letters reach down to the value's foot or nearly): small
+// pieces in a row (lowLetter), a letter's gap apart at most, three letters or more of them
+// two thirds of a line long, with blank paper a sixth of the line high above all of them,
+// under the label's Chinese row, and no other ink beside them on the foot (see alone). A
+// value's character that has small pieces low on the line has them close under its other
+// strokes (灬 of 熊), and a lone low piece (口 of 营) makes no row. It returns nil when there
+// is no such row.
+func standingRow(ink func(x, y int) bool, letters [][]int, w, y0, foot int) []int {
+	lineH := foot - y0
+	boxes := make([]letterBox, len(letters))
+	for k, p := range letters {
+		b := letterBox{left: w, right: -1, top: foot, bottom: -1, piece: p}
+		for _, i := range p {
+			b.left, b.right = min(b.left, i%w), max(b.right, i%w)
+			b.top, b.bottom = min(b.top, i/w), max(b.bottom, i/w)
+		}
+		boxes[k] = b
+	}
+	slices.SortFunc(boxes, func(a, b letterBox) int { return a.left - b.left })
+	var row []int
+	for a := 0; a < len(boxes); {
+		b, right, top := a+1, boxes[a].right, boxes[a].top
+		for b < len(boxes) && boxes[b].left-right <= lineH/3 {
+			right, top = max(right, boxes[b].right), min(top, boxes[b].top)
+			b++
+		}
+		run := boxes[a:b]
+		a = b
+		// Letters, not specks or the frayed pieces of one stroke.
+		n := 0
+		for _, c := range run {
+			if len(c.piece)*2 >= lineH {
+				n++
+			}
+		}
+		clear := true
+		for _, c := range run {
+			// A speck (the frayed end of a thin stroke) says nothing of what is above it.
+			clear = clear && (len(c.piece) < 4 || blankRows(ink, c.left, c.right+1, top-lineH/6, top))
+		}
+		if n >= 3 && (right-run[0].left)*3 >= lineH*2 && clear && alone(ink, run, w, foot-lineH/4, foot) {
+			for _, c := range run {
+				row = append(row, c.piece...)
+			}
+		}
+	}
+	return row
+}
+
+// letterBox is a piece of ink and its box.
+type letterBox struct {
+	left, right, top, bottom int
+	piece                    []int
+}
+
+// alone reports whether the letters of run (specks aside) have no other ink beside them in rows
+// a–b, the foot of the line: a row whose last letters run under the value's first character
+// (its legs on the foot among them) is not cut from it, or the cut would take the character's
+// strokes with the row.
+func alone(ink func(x, y int) bool, run []letterBox, w, a, b int) bool {
+	mine := map[int]bool{}
+	left, right := w, -1
+	for _, c := range run {
+		for _, i := range c.piece {
+			mine[i] = true
+		}
+		if len(c.piece) >= 4 {
+			left, right = min(left, c.left), max(right, c.right)
+		}
+	}
+	for y := max(a, 0); y < b; y++ {
+		for x := left; x <= min(right+1, w-1); x++ {
+			if ink(x, y) && !mine[y*w+x] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// blankRows reports whether rows a–b of columns x0–x1 hold no ink (rows above the crop count
+// as ink: nothing is known of them).
+func blankRows(ink func(x, y int) bool, x0, x1, a, b int) bool {
+	if a < 0 {
+		return false
+	}
+	for y := a; y < b; y++ {
+		for x := x0; x < x1; x++ {
+			if ink(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // colExtent returns the first and last rows of the band y0–y1 with ink in column x, relative to

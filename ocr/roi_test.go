@@ -189,3 +189,69 @@ func trimStrokes(ink func(x, y int) bool, w, h, y0, y1, lineH, minCol int) (int,
 		func(x int) bool { return crossesTop(ink, x, y0, y1) },
 		func(x int) bool { return ink(x, y1) && ink(x, y1+1) })
 }
+
+// TestEnglishRowOnTheLine: a label's English row printed as low as the value's line (Use
+// Character under 质, in a font whose letters reach the value's foot) is found under the label's
+// Chinese row, blank paper between, and its letters go; small pieces low in a value's own
+// character are not letters: 灬 close under the strokes above it, a lone 口 under 营's others.
+func TestEnglishRowOnTheLine(t *testing.T) {
+	const y0, foot = 15, 51
+	r := image.Rect(0, 0, 130, 60)
+	value := func(d *drawing) { // 非, from column 50
+		d.add(55, 15, 58, 51)
+		d.add(75, 15, 78, 51)
+		d.add(50, 22, 86, 25)
+	}
+	for _, c := range []struct {
+		name    string
+		draw    func(d *drawing)
+		letters []image.Point // a pixel of each letter of the row, if there is one
+	}{
+		{"racter under 质", func(d *drawing) {
+			d.add(2, 10, 42, 13) // 质 above the line's middle
+			d.add(2, 10, 5, 28)
+			d.add(20, 16, 40, 28)
+			for x := 3; x < 43; x += 8 { // the letters, blank rows 29–39 above them
+				d.add(x, 40, x+6, 51)
+			}
+		}, []image.Point{{4, 45}, {12, 45}, {20, 45}, {28, 45}, {36, 45}}},
+		{"灬 of 熊", func(d *drawing) {
+			d.add(2, 15, 42, 44) // the strokes above, two rows above the dots
+			for x := 3; x < 43; x += 10 {
+				d.add(x, 46, x+5, 51)
+			}
+		}, nil},
+		{"口 of 营", func(d *drawing) {
+			d.add(2, 15, 42, 18)
+			d.add(8, 22, 36, 30)
+			d.add(10, 38, 34, 51)
+		}, nil},
+	} {
+		var d drawing
+		c.draw(&d)
+		value(&d)
+		english, standing := englishRow(d.ink, r, 0, 110, y0, foot, true)
+		if len(c.letters) == 0 {
+			if english != nil {
+				t.Errorf("%s: a row of letters found in the value's character", c.name)
+			}
+			continue
+		}
+		if english == nil || !standing {
+			t.Errorf("%s: no row found within the line", c.name)
+			continue
+		}
+		for _, p := range c.letters {
+			if !english[p.Y*r.Dx()+p.X] {
+				t.Errorf("%s: letter at %v not taken for the row's", c.name, p)
+			}
+		}
+		for y := y0; y < foot; y++ {
+			for x := 50; x < 86; x++ {
+				if english[y*r.Dx()+x] {
+					t.Fatalf("%s: the value's ink at (%d,%d) taken for the row's", c.name, x, y)
+				}
+			}
+		}
+	}
+}
