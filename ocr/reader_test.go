@@ -506,6 +506,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// value's 货: no cut there.
 		{kiosk.KindVehicleLicence, "clean", 16063261893420027134, 89, "use_nature"},
 		{kiosk.KindVehicleLicence, "clean", 3094295765362391026, 91, "use_nature"},
+		// The label's last character in its smaller print, whole before the value: 型 four
+		// fifths down the line before 小型轿车 (read 微型轿车), 人 high before 宁波… (八宁波…).
+		{kiosk.KindVehicleLicence, "clean", 2668215857857983596, 91, "vehicle_type"},
+		{kiosk.KindVehicleLicence, "clean", 68510527445419668, 88, "owner"},
 		// An engine number whose V Tesseract read twice, as NV.
 		{kiosk.KindVehicleLicence, "clean", 10450352778705920568, 92, "engine_number"},
 		// An address in two lines set so close that a stroke bridges their gap.

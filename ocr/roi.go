@@ -423,6 +423,8 @@ func trimLeadingLabel(cols []int, minCol, x0, lineH int, latin bool, extent func
 		}
 		slices.Sort(feet)
 		footAt = feet[len(feet)*3/4] - lineH/10
+	} else if cut, ok := smallLabel(cols, minCol, x0, end, lineH, footAt, extent); ok {
+		return cut
 	}
 	top, foot, first := lineH, -1, -1
 	for x := x0; x < end; x++ {
@@ -458,6 +460,48 @@ func trimLeadingLabel(cols []int, minCol, x0, lineH int, latin bool, extent func
 		}
 	}
 	return cut
+}
+
+// smallLabel finds the label's last character standing whole before a Chinese value, blank
+// columns between: a piece of ink (gaps inside it no wider than a sixth of the line) a
+// character wide, followed by ink that reaches the foot, and in the label's smaller print:
+// between half and three quarters of the line tall (型 of 车辆类型 four fifths down the line,
+// whose foot trimLeadingLabel would take for the value's), or a quarter of it at least and
+// standing high, above the line's middle (人 of 所有人). A value's first character that does
+// not reach the foot is a stroke (一), narrow (氵 of 浙), or starts lower on the line (the dot
+// of 小). The cut is in the middle of the gap.
+func smallLabel(cols []int, minCol, x0, end, lineH, footAt int, extent func(x int) (top, foot int)) (int, bool) {
+	a := x0
+	for a < end && cols[a] < minCol {
+		a++
+	}
+	top, foot, e := lineH, -1, a
+	for x := a; x < end; x++ {
+		if cols[x] < minCol {
+			continue
+		}
+		if x-e > lineH/6 {
+			break
+		}
+		t, f := extent(x)
+		top, foot, e = min(top, t), max(foot, f), x+1
+	}
+	b := e
+	for b < end && cols[b] < minCol {
+		b++
+	}
+	height := foot - top + 1
+	smaller := height*2 >= lineH && height*4 <= lineH*3
+	high := top <= lineH/8 && foot*2 <= lineH && height*4 >= lineH
+	if b-e < 2 || (e-a)*3 < lineH*2 || !smaller && !high {
+		return x0, false
+	}
+	for x := b; x < min(end, b+lineH); x++ {
+		if _, f := extent(x); cols[x] >= minCol && f >= footAt {
+			return (e + b) / 2, true
+		}
+	}
+	return x0, false
 }
 
 // inkFoot returns the row after the last row of a–b with ink in columns x0–x1, or b if none.

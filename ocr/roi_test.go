@@ -255,3 +255,61 @@ func TestEnglishRowOnTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimSmallLabel: the label's last character (型, smaller than the value's and reaching four
+// fifths down its line, blank columns inside it) against a value whose first character begins
+// with a piece short of the foot (the dot of 小 before its stem): the value begins in the gap
+// after the label, not after the gap inside 小. So after the small 人 of 所有人 standing high on
+// the line. A piece short of the foot that is narrow (氵 of 浙) or low (小's dot) is the value's.
+func TestTrimSmallLabel(t *testing.T) {
+	const lineH, minCol = 37, 3
+	type col struct{ n, top, foot int }
+	for _, c := range []struct {
+		name   string
+		head   []col // columns up to the value's first stem
+		lo, hi int   // where the value may begin
+	}{
+		{"型 before 小", slices.Concat(
+			slices.Repeat([]col{{8, 4, 29}}, 11),  // 开 of 型
+			slices.Repeat([]col{{0, 37, -1}}, 5),  // the gap inside it
+			slices.Repeat([]col{{8, 4, 29}}, 26),  // 刂 and 土
+			slices.Repeat([]col{{0, 37, -1}}, 7),  // the gap after the label
+			slices.Repeat([]col{{6, 12, 27}}, 10), // 小's dot
+			slices.Repeat([]col{{0, 37, -1}}, 5),  // the gap inside 小
+		), 42, 49},
+		{"人 before 宁", slices.Concat(
+			slices.Repeat([]col{{5, 0, 15}}, 30), // 人, high on the line
+			slices.Repeat([]col{{0, 37, -1}}, 7),
+			slices.Repeat([]col{{4, 2, 13}}, 14), // 宀 of 宁, before the stem of its 丁
+		), 30, 37},
+		{"小 first", slices.Concat(
+			slices.Repeat([]col{{0, 37, -1}}, 3),
+			slices.Repeat([]col{{6, 12, 27}}, 10), // 小's dot, low on the line
+			slices.Repeat([]col{{0, 37, -1}}, 5),
+		), 3, 4},
+		{"氵 of 浙", slices.Concat(
+			slices.Repeat([]col{{0, 37, -1}}, 3),
+			slices.Repeat([]col{{8, 2, 30}}, 12), // 氵
+			slices.Repeat([]col{{0, 37, -1}}, 4),
+		), 3, 4},
+	} {
+		cs := slices.Clone(c.head)
+		cs = append(cs, slices.Repeat([]col{{36, 0, 36}}, 3)...) // the value's stem
+		for len(cs) < 200 {                                      // more characters standing on the foot
+			cs = append(cs, slices.Repeat([]col{{0, 37, -1}}, 3)...)
+			cs = append(cs, slices.Repeat([]col{{12, 0, 36}}, 30)...)
+		}
+		cols := make([]int, len(cs))
+		for i, k := range cs {
+			cols[i] = k.n
+		}
+		x0 := 0 // the first column of ink: 0 where the search box's edge cut the label
+		for cols[x0] < minCol {
+			x0++
+		}
+		got := trimLeadingLabel(cols, minCol, x0, lineH, false, func(x int) (int, int) { return cs[x].top, cs[x].foot })
+		if got < c.lo || got >= c.hi {
+			t.Errorf("%s: value starts at %d, want %d–%d", c.name, got, c.lo, c.hi-1)
+		}
+	}
+}
