@@ -514,6 +514,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindVehicleLicence, "clean", 10450352778705920568, 92, "engine_number"},
 		// An address in two lines set so close that a stroke bridges their gap.
 		{kiosk.KindDrivingLicence, "clean", 18284324172564291981, 91, "address"},
+		// An address whose first line ends over the photo's top edge (…149弄), once cut
+		// there as if a label followed.
+		{kiosk.KindDrivingLicence, "clean", 16580802837502865005, 90, "address"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

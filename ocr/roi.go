@@ -203,10 +203,14 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	if !c.blurred {
 		crosses = func(x int) bool { return crossesTop(ink, x, y0, y1) }
 	}
-	x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH,
-		func(k span) bool { return onLine(ink, k, y0, y1, h) },
-		func(k span) bool { return clearAbove(ink, k, y0, y1, h) }, crosses,
-		func(x int) bool { return ink(x, min(h-1, y1)) && ink(x, min(h-1, y1+1)) })
+	// A value of several lines has no label after it: what runs on past a line's end below
+	// the line is the photo's edge (…149弄 over the photo of a driving licence), not a label.
+	if len(keep) == 1 {
+		x1, intoLabel = trimTrailingLabel(cols[:x1], upper, minCol, x0, lineH,
+			func(k span) bool { return onLine(ink, k, y0, y1, h) },
+			func(k span) bool { return clearAbove(ink, k, y0, y1, h) }, crosses,
+			func(x int) bool { return ink(x, min(h-1, y1)) && ink(x, min(h-1, y1+1)) })
+	}
 	right := aa
 	if intoLabel && len(keep) == 1 {
 		x1, right = peelStroke(ink, x0, x1, y0, y1, w, h, !c.blurred)
