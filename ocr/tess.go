@@ -139,15 +139,15 @@ func (t *tesseract) recognize(ctx context.Context, img *image.Gray, req request)
 	return symbolsReading(boxes), nil
 }
 
-// dropDoubled drops, of two neighbouring symbols of a Latin read whose boxes overlap by three
-// quarters of the narrower one's width or more, the narrower: Tesseract read one letter's ink
-// twice, a part of it as a letter of its own (the left stroke of a V as an N: ZZNV for ZZV,
-// boxes 60–73 and 63–90). Letters side by side touch at most, and blur widens their boxes by
-// half a letter at most (4 and 0 boxed 340–371 and 357–383). The one kept is not settled.
-// A box drawn from where the one before it begins, over it and on (Y and W boxed 13–43 and
-// 13–80), is Tesseract's way with a line's second symbol at times, and one half as wide again
-// as most (6 boxed 360–426 over the 6 and 4 it stands between) its way with a line's end: both
-// stay.
+// dropDoubled drops, of two neighbouring symbols of a Latin read, one narrower than three
+// quarters of most symbols whose box lies half or more within the other's: Tesseract read one
+// letter's ink twice, a part of it as a letter of its own (the left stroke of a V as an N: ZZNV
+// for ZZV, boxes 60–73 and 63–90; the right arm of an X as a 1). Letters side by side touch at
+// most, and the boxes blur widens to overlap are a letter's width each (4 and 0 boxed 340–371
+// and 357–383). The one kept is not settled. A box drawn from where the one before it begins,
+// over it and on (Y and W boxed 13–43 and 13–80), is Tesseract's way with a line's second
+// symbol at times, and one half as wide again as most (6 boxed 360–426 over the 6 and 4 it
+// stands between) its way with a line's end: both stay.
 func dropDoubled(boxes []gosseract.BoundingBox) []gosseract.BoundingBox {
 	var widths []int
 	for _, s := range boxes {
@@ -159,7 +159,7 @@ func dropDoubled(boxes []gosseract.BoundingBox) []gosseract.BoundingBox {
 		return boxes
 	}
 	slices.Sort(widths)
-	wide := widths[len(widths)/2] * 3 / 2
+	median := widths[len(widths)/2]
 	var out []gosseract.BoundingBox
 	prev := -1 // the last symbol kept that is not blank
 	for _, s := range boxes {
@@ -172,7 +172,8 @@ func dropDoubled(boxes []gosseract.BoundingBox) []gosseract.BoundingBox {
 			narrow := min(a.Dx(), b.Dx())
 			in := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X)
 			over := b.Min.X <= a.Min.X+1 && b.Max.X >= a.Max.X
-			if 4*in >= 3*narrow && !over && a.Dx() <= wide && b.Dx() <= wide {
+			part := 4*narrow < 3*median && 2*in >= narrow
+			if part && !over && 2*max(a.Dx(), b.Dx()) <= 3*median {
 				keep := out[prev]
 				if b.Dx() > a.Dx() {
 					keep = s

@@ -87,7 +87,9 @@ func TestDropDoubled(t *testing.T) {
 	}{
 		{"V read NV", []gosseract.BoundingBox{sym("Z", 39, 61), sym("N", 60, 73), sym("V", 63, 90), sym("0", 94, 113)}, "ZV0", false},
 		{"touching", []gosseract.BoundingBox{sym("A", 10, 36), sym("V", 33, 58), sym("3", 62, 80)}, "AV3", true},
+		{"X read X1", []gosseract.BoundingBox{sym("M", 15, 49), sym("X", 54, 79), sym("1", 72, 85), sym("L", 84, 105), sym("1", 110, 123), sym("6", 128, 147)}, "MXL16", false},
 		{"blurred", []gosseract.BoundingBox{sym("7", 318, 336), sym("4", 340, 371), sym("0", 357, 383), sym("9", 373, 406), sym("9", 407, 429)}, "74099", true},
+		{"blurred date", []gosseract.BoundingBox{sym("2", 363, 384), sym(".", 391, 398), sym("0", 402, 426), sym("9", 422, 443), sym(".", 430, 454), sym("2", 460, 494)}, "2.09.2", true},
 		{"from the line's start", []gosseract.BoundingBox{sym("Y", 13, 43), sym("W", 13, 80), sym("2", 85, 103)}, "YW2", true},
 		{"wide at the line's end", []gosseract.BoundingBox{sym("7", 317, 334), sym("4", 338, 358), sym("6", 356, 382), sym("6", 360, 426), sym("4", 402, 426)}, "74664", true},
 	} {
