@@ -553,7 +553,7 @@ func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int
 	seen := make([]bool, w*h)
 	below := foot + max(2, (foot-y0)/16)
 	var stack, piece []int
-	var letters [][]int // small pieces low on the line: the row's letters, if it is printed within the line
+	var letters []letterBox // small pieces low on the line: the row's letters, if it is printed within the line
 	for x := x0; x < x1; x++ {
 		for y := y0; y < h; y++ {
 			if seen[y*w+x] || !ink(x, y) {
@@ -562,13 +562,14 @@ func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int
 			piece = piece[:0]
 			stack = append(stack[:0], y*w+x)
 			seen[y*w+x] = true
-			top, bottom := y, y
+			top, bottom, left, right := y, y, x, x
 			for len(stack) > 0 {
 				i := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
 				piece = append(piece, i)
 				px, py := i%w, i/w
 				top, bottom = min(top, py), max(bottom, py)
+				left, right = min(left, px), max(right, px)
 				for _, n := range [4][2]int{{px - 1, py}, {px + 1, py}, {px, py - 1}, {px, py + 1}} {
 					if n[0] < 0 || n[0] >= w || n[1] < 0 || n[1] >= h || seen[n[1]*w+n[0]] || !ink(n[0], n[1]) {
 						continue
@@ -584,8 +585,9 @@ func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int
 				for _, i := range piece {
 					english[i] = true
 				}
-			} else if under && lowLetter(piece, w, y0, foot, top, bottom) {
-				letters = append(letters, slices.Clone(piece))
+			} else if b := (letterBox{left, right, top, bottom, nil}); under && lowLetter(b, y0, foot) {
+				b.piece = slices.Clone(piece)
+				letters = append(letters, b)
 			}
 		}
 	}
@@ -601,19 +603,12 @@ func englishRow(ink func(x, y int) bool, r image.Rectangle, x0, x1, y0, foot int
 	return english, standing
 }
 
-// lowLetter reports whether piece, ink from row top to row bottom of a crop w wide, could be a
-// small letter of a label's English row printed as low as the value's line y0–foot: it begins
-// in the line's lower half and is at most half the line's height tall and wide.
-func lowLetter(piece []int, w, y0, foot, top, bottom int) bool {
+// lowLetter reports whether the piece of ink boxed by b could be a small letter of a label's
+// English row printed as low as the value's line y0–foot: it begins in the line's lower half
+// and is at most half the line's height tall and wide.
+func lowLetter(b letterBox, y0, foot int) bool {
 	lineH := foot - y0
-	if top*2 < y0+foot || (bottom-top+1)*2 > lineH {
-		return false
-	}
-	left, right := w, -1
-	for _, i := range piece {
-		left, right = min(left, i%w), max(right, i%w)
-	}
-	return (right-left+1)*2 <= lineH
+	return b.top*2 >= y0+foot && (b.bottom-b.top+1)*2 <= lineH && (b.right-b.left+1)*2 <= lineH
 }
 
 // standingRow returns the pixels of the label's English row printed within the value's line
@@ -624,17 +619,8 @@ func lowLetter(piece []int, w, y0, foot, top, bottom int) bool {
 // value's character that has small pieces low on the line has them close under its other
 // strokes (灬 of 熊), and a lone low piece (口 of 营) makes no row. It returns nil when there
 // is no such row.
-func standingRow(ink func(x, y int) bool, letters [][]int, w, y0, foot int) []int {
+func standingRow(ink func(x, y int) bool, boxes []letterBox, w, y0, foot int) []int {
 	lineH := foot - y0
-	boxes := make([]letterBox, len(letters))
-	for k, p := range letters {
-		b := letterBox{left: w, right: -1, top: foot, bottom: -1, piece: p}
-		for _, i := range p {
-			b.left, b.right = min(b.left, i%w), max(b.right, i%w)
-			b.top, b.bottom = min(b.top, i/w), max(b.bottom, i/w)
-		}
-		boxes[k] = b
-	}
 	slices.SortFunc(boxes, func(a, b letterBox) int { return a.left - b.left })
 	var row []int
 	for a := 0; a < len(boxes); {
