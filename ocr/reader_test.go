@@ -517,6 +517,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// An address whose first line ends over the photo's top edge (…149弄), once cut
 		// there as if a label followed.
 		{kiosk.KindDrivingLicence, "clean", 16580802837502865005, 90, "address"},
+		// A class's letter a thin column off the label's 型, the letter and digit spaced
+		// wider (准驾车型A1): the wider gap was taken for the label's end (A1 read 1).
+		{kiosk.KindDrivingLicence, "clean", 5540038587590230517, 85, "classes"},
+		{kiosk.KindDrivingLicence, "clean", 15375893380570817210, 89, "classes"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

@@ -140,7 +140,8 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	if x0 < 0 {
 		return nil, false
 	}
-	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH)
+	x0 = splitLabel(cols, minCol, x0, x1, nomX0, int(pad*float64(c.w)), lineH,
+		func(x int) (int, int) { return colExtent(ink, x, y0, y1) })
 	// Only values printed right after a label: where a value has none before it (the
 	// validity line of an ID card's back) its digits' feet are too varied (the arc of a 2).
 	left := aa
@@ -912,13 +913,17 @@ func stretch(g *image.Gray, th uint8, border int, wide bool) *image.Gray {
 // splitLabel separates a printed label from a value that follows it too closely to form its
 // own cluster (licence offices print values a few mm off the label line). When ink starts left
 // of the nominal value box, the widest blank gap in the window around the box's left edge is
-// taken as the label's end, provided it is clearly wider than the gaps between characters.
-func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int) int {
+// taken as the label's end, provided it is clearly wider than the gaps between characters —
+// unless the ink before that gap stands as tall as the value while the ink before a gap
+// left of it, in the window, is in the label's smaller print (two thirds of the line or
+// less: the 石 of a 码 nearly the value's size is not) and the ink after it as tall as the
+// value: the label's last character nearly touching the value's first, the wider gap
+// between the value's characters (准驾车型A1: the A a thin column off 型, A1 spaced wide).
+func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent func(x int) (top, foot int)) int {
 	if x0 >= nomX0-window/4 {
 		return x0
 	}
-	best, bestW := -1, 0
-	var widths []int
+	var gaps []span // blank columns
 	for x := x0; x < x1; {
 		if cols[x] >= minCol {
 			x++
@@ -928,20 +933,52 @@ func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int) int {
 		for x < x1 && cols[x] < minCol {
 			x++
 		}
-		w := x - start
-		widths = append(widths, w)
-		mid := (start + x) / 2
-		if mid >= nomX0-window && mid <= nomX0+window/2 && w > bestW {
-			best, bestW = x, w
+		gaps = append(gaps, span{start, x})
+	}
+	inWindow := func(g span) bool {
+		mid := (g.a + g.b) / 2
+		return mid >= nomX0-window && mid <= nomX0+window/2
+	}
+	// height is that of the ink between the gaps i-1 and i (x0 and x1 at the ends).
+	height := func(i int) int {
+		a, b := x0, x1
+		if i > 0 {
+			a = gaps[i-1].b
+		}
+		if i < len(gaps) {
+			b = gaps[i].a
+		}
+		top, foot := lineH, -1
+		for x := a; x < b; x++ {
+			t, f := extent(x)
+			top, foot = min(top, t), max(foot, f)
+		}
+		return foot - top + 1
+	}
+	best := -1
+	for i, g := range gaps {
+		if inWindow(g) && (best < 0 || g.b-g.a > gaps[best].b-gaps[best].a) {
+			best = i
 		}
 	}
-	if best < 0 || bestW < lineH/4 {
+	if best < 0 {
 		return x0
 	}
-	for _, w := range widths {
-		if w > bestW {
+	if tall := lineH * 9 / 10; height(best) >= tall {
+		for i := best - 1; i >= 0 && inWindow(gaps[i]); i-- {
+			if height(i)*3 <= lineH*2 && height(i+1) >= tall {
+				return gaps[i].b
+			}
+		}
+	}
+	bestW := gaps[best].b - gaps[best].a
+	if bestW < lineH/4 {
+		return x0
+	}
+	for _, g := range gaps {
+		if g.b-g.a > bestW {
 			return x0 // a wider gap elsewhere: the one found is between characters
 		}
 	}
-	return best
+	return gaps[best].b
 }
