@@ -104,6 +104,9 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 			// 幢 stands against Tesseract's look-alike 峡, which no address has there.
 			r = c.glyphR
 		}
+		if alike, changed := lookAlike(img, c.box, r); changed {
+			r, c.conf = alike, min(c.conf, doubtConf)
+		}
 		if req.digits && r == '童' {
 			if text, ok := splitBuilding(b.String()); ok {
 				// 幢 read apart: its 巾 as the number's last digit, its 童 as a character.

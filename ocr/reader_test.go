@@ -521,6 +521,13 @@ func TestReadFieldRegressions(t *testing.T) {
 		// wider (准驾车型A1): the wider gap was taken for the label's end (A1 read 1).
 		{kiosk.KindDrivingLicence, "clean", 5540038587590230517, 85, "classes"},
 		{kiosk.KindDrivingLicence, "clean", 15375893380570817210, 89, "classes"},
+		// Look-alikes told by the ink: 士 whose lower stroke a held-out face draws only a
+		// twelfth shorter than its upper one (集士港 read 集土港), 日 read surely as 曰,
+		{kiosk.KindIDCardFront, "clean", 2241025876189006717, 86, "address"},
+		{kiosk.KindIDCardFront, "clean", 4779072506108771789, 92, "address"},
+		// and 下 whose thin cap came out too pale for either recogniser, read 卜 (留卜街道).
+		{kiosk.KindDrivingLicence, "noise", 13197333704974879140, 92, "address"},
+		{kiosk.KindDrivingLicence, "perspective", 15106197912006513703, 91, "address"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
