@@ -261,6 +261,18 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 				// best, when it explains it nearly as well as the free reading and clearly
 				// better than any other member, is what is printed. Doubtful all the same.
 				f := g.FitLine(img, set.members)
+				if n := utf8.RuneCountInString(f.Text); n > 0 {
+					// The label's end touching the first character fits a member
+					// whose first character is wider: as many characters as the
+					// member's, where their pitch puts them, may fit another as long,
+					// and better.
+					if w, ok := pitchWindow(g.ReadLine(img), img, n); ok {
+						fw := g.FitLine(w, set.members)
+						if utf8.RuneCountInString(fw.Text) == n && fw.Extra < f.Extra && fw.Extra <= fitExtra && fw.Margin >= fitMargin {
+							f = fw
+						}
+					}
+				}
 				if f.Text != "" && f.Extra <= fitExtra && f.Margin >= fitMargin {
 					rd[rg.key] = append(rd[rg.key], fields.Reading{Text: f.Text, Conf: slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text))})
 				}

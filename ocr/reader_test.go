@@ -528,6 +528,11 @@ func TestReadFieldRegressions(t *testing.T) {
 		// and 下 whose thin cap came out too pale for either recogniser, read 卜 (留卜街道).
 		{kiosk.KindDrivingLicence, "noise", 13197333704974879140, 92, "address"},
 		{kiosk.KindDrivingLicence, "perspective", 15106197912006513703, 91, "address"},
+		// Vehicle types whose first character the label's 型 touches, read as one character
+		// of both and fitted as a wider member's (微型 for 小型, 重型 for 轻型): fitted again
+		// where the value's pitch puts its characters.
+		{kiosk.KindVehicleLicence, "rotate180", 16653813098724446309, 88, "vehicle_type"},
+		{kiosk.KindVehicleLicence, "clean", 9526605021352525491, 85, "vehicle_type"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
