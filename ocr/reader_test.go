@@ -528,6 +528,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// and 下 whose thin cap came out too pale for either recogniser, read 卜 (留卜街道).
 		{kiosk.KindDrivingLicence, "noise", 13197333704974879140, 92, "address"},
 		{kiosk.KindDrivingLicence, "perspective", 15106197912006513703, 91, "address"},
+		// 樱 whose 婴 blur ran into a blot, read 机 by Tesseract over the glyph recogniser's
+		// unsure 樱: the ink its right part holds tells.
+		{kiosk.KindIDCardFront, "blur", 2597271080959023129, 87, "address"},
+		{kiosk.KindDrivingLicence, "low_light", 5935913534716548322, 86, "address"},
 		// Vehicle types whose first character the label's 型 touches, read as one character
 		// of both and fitted as a wider member's (微型 for 小型, 重型 for 轻型): fitted again
 		// where the value's pitch puts its characters.
