@@ -636,9 +636,10 @@ func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string, holes bool) fie
 // whitelist made a digit, often surely (104 for 10年). The term is one of fields.DrivingTerms
 // or nothing, and no two of them begin with the same digit: the first digit tells them apart
 // and must be sure, or the glyph recogniser's digit read, second, must begin with it too (a
-// blurred 6 both read unsure); a term's later digits need only be there (the 0 of a blurred 10
-// is often unsure). Its 年 restored, the term is doubtful: nothing but the region's place
-// says that the digits are a term.
+// blurred 6 both read unsure), or be, sure, the term without its first digit, which the end
+// of the label standing over it took into one character (为0年 for 10年); a term's later
+// digits need only be there (the 0 of a blurred 10 is often unsure). Its 年 restored, the
+// term is doubtful: nothing but the region's place says that the digits are a term.
 func printedTerm(rd, second fields.Reading) (fields.Reading, bool) {
 	for _, years := range fields.DrivingTerms {
 		t := strconv.Itoa(years)
@@ -646,7 +647,8 @@ func printedTerm(rd, second fields.Reading) (fields.Reading, bool) {
 		if !strings.HasPrefix(rd.Text, t) || len(rd.Text) > n+1 || len(rd.Conf) < n {
 			continue
 		}
-		if rd.Conf[0] < tessSure && !strings.HasPrefix(second.Text, t[:1]) {
+		rest := n > 1 && second.Text == t[1:] && !slices.ContainsFunc(second.Conf, func(c float64) bool { return c < glyph.Threshold })
+		if rd.Conf[0] < tessSure && !strings.HasPrefix(second.Text, t[:1]) && !rest {
 			continue
 		}
 		conf := slices.Repeat([]float64{disputedConf}, n+1)

@@ -532,6 +532,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// unsure 樱: the ink its right part holds tells.
 		{kiosk.KindIDCardFront, "blur", 2597271080959023129, 87, "address"},
 		{kiosk.KindDrivingLicence, "low_light", 5935913534716548322, 86, "address"},
+		// An older driving licence's term 10年 whose 1 the label's end, standing over it,
+		// took into one character (为0年): the end of validity was lost.
+		{kiosk.KindDrivingLicence, "clean", 12726130538830268442, 89, "valid_until"},
 		// Vehicle types whose first character the label's 型 touches, read as one character
 		// of both and fitted as a wider member's (微型 for 小型, 重型 for 轻型): fitted again
 		// where the value's pitch puts its characters.
@@ -618,6 +621,29 @@ func TestReadBugFailsTheRead(t *testing.T) {
 	}
 	if _, err := base.Read(context.Background(), img, kiosk.KindIDCardFront); err != nil {
 		t.Fatalf("next read: %v", err)
+	}
+}
+
+// TestPrintedTermRest reads a term whose first digit the label's end standing over it took into
+// one character (为0年 for 10年): Tesseract's digits, their first unsure, stand when the glyph
+// recogniser is sure of the rest of the term.
+func TestPrintedTermRest(t *testing.T) {
+	weak := 0.4
+	for _, tc := range []struct {
+		text       string
+		conf       []float64
+		second     string
+		secondConf float64
+		want       string
+	}{
+		{"104", []float64{weak, 0.99, weak}, "0", 0.99, "10年"},
+		{"104", []float64{weak, 0.99, weak}, "0", 0.5, ""}, // the glyph recogniser unsure
+		{"64", []float64{weak, weak}, "4", 0.99, ""},       // a one-digit term has no rest
+	} {
+		got, ok := printedTerm(fields.Reading{Text: tc.text, Conf: tc.conf}, fields.Reading{Text: tc.second, Conf: []float64{tc.secondConf}})
+		if ok != (tc.want != "") || got.Text != tc.want {
+			t.Errorf("printedTerm(%q %v, %q %.2f) = %q, %v; want %q", tc.text, tc.conf, tc.second, tc.secondConf, got.Text, ok, tc.want)
+		}
 	}
 }
 
