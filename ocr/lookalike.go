@@ -9,8 +9,10 @@ import (
 // recognisers weigh too little: of 士 and 土 only which horizontal stroke is the longer
 // (集士港 read 集土港 by both, the glyph recogniser unsure, Tesseract's language model sure),
 // of 日 and 曰 only the shape of the box (日丽 read 曰丽, the glyph recogniser sure), of 卜
-// and 下 only the cap, of 机 and 樱 under blur only how much ink the right part holds. Where a character read is one of a pair, the ink decides between the
-// two when it clearly can.
+// and 下 only the cap, of 机 and 樱 under blur only how much ink the right part holds. Where
+// a character read is one of a pair, the ink decides between the two when it clearly can:
+// this is reading the ink, not correcting a word (CARDS.md §4), and a character changed
+// stays doubtful.
 var (
 	// longerStroke pairs the character whose first horizontal stroke is the longer of its
 	// first two with the one whose second is.
