@@ -915,10 +915,11 @@ func stretch(g *image.Gray, th uint8, border int, wide bool) *image.Gray {
 // of the nominal value box, the widest blank gap in the window around the box's left edge is
 // taken as the label's end, provided it is clearly wider than the gaps between characters —
 // unless the ink before that gap stands as tall as the value while the ink before a gap
-// left of it, in the window, is in the label's smaller print (two thirds of the line or
-// less: the 石 of a 码 nearly the value's size is not) and the ink after it as tall as the
-// value: the label's last character nearly touching the value's first, the wider gap
-// between the value's characters (准驾车型A1: the A a thin column off 型, A1 spaced wide).
+// left of it, in the window, is in the label's smaller print (half a line wide or more, two
+// thirds of its height or less: the 石 of a 码 nearly the value's size is not, nor a speck)
+// and the ink after it as tall as the value: the label's last character nearly touching the
+// value's first, the wider gap between the value's characters (准驾车型A1: the A a thin
+// column off 型, A1 spaced wide).
 func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent func(x int) (top, foot int)) int {
 	if x0 >= nomX0-window/4 {
 		return x0
@@ -939,8 +940,8 @@ func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent fun
 		mid := (g.a + g.b) / 2
 		return mid >= nomX0-window && mid <= nomX0+window/2
 	}
-	// height is that of the ink between the gaps i-1 and i (x0 and x1 at the ends).
-	height := func(i int) int {
+	// piece is the ink between the gaps i-1 and i (x0 and x1 at the ends); height, its height.
+	piece := func(i int) span {
 		a, b := x0, x1
 		if i > 0 {
 			a = gaps[i-1].b
@@ -948,13 +949,17 @@ func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent fun
 		if i < len(gaps) {
 			b = gaps[i].a
 		}
+		return span{a, b}
+	}
+	height := func(i int) int {
 		top, foot := lineH, -1
-		for x := a; x < b; x++ {
+		for x := piece(i).a; x < piece(i).b; x++ {
 			t, f := extent(x)
 			top, foot = min(top, t), max(foot, f)
 		}
 		return foot - top + 1
 	}
+	tall := func(i int) bool { return height(i)*10 >= lineH*9 }
 	best := -1
 	for i, g := range gaps {
 		if inWindow(g) && (best < 0 || g.b-g.a > gaps[best].b-gaps[best].a) {
@@ -964,9 +969,11 @@ func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent fun
 	if best < 0 {
 		return x0
 	}
-	if tall := lineH * 9 / 10; height(best) >= tall {
+	if tall(best) {
 		for i := best - 1; i >= 0 && inWindow(gaps[i]); i-- {
-			if height(i)*3 <= lineH*2 && height(i+1) >= tall {
+			// A character's part at least, not a speck.
+			wide := (piece(i).b-piece(i).a)*2 >= lineH
+			if wide && height(i)*3 <= lineH*2 && tall(i+1) {
 				return gaps[i].b
 			}
 		}
