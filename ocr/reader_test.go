@@ -521,8 +521,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// wider (准驾车型A1): the wider gap was taken for the label's end (A1 read 1).
 		{kiosk.KindDrivingLicence, "clean", 5540038587590230517, 85, "classes"},
 		{kiosk.KindDrivingLicence, "clean", 15375893380570817210, 89, "classes"},
-		// And no such end where the ink before the gap is a speck (码 after it read 3: 39U…).
+		// And no such end where the ink before the gap is a speck (码 after it read 3: 39U…);
+		// but one where it is the 马 of 码, a third of a line wide (JA… read A…).
 		{kiosk.KindVehicleLicence, "clean", 9150120100280537110, 85, "engine_number"},
+		{kiosk.KindVehicleLicence, "clean", 2703127717638600630, 88, "engine_number"},
 		// Look-alikes told by the ink: 士 whose lower stroke a held-out face draws only a
 		// twelfth shorter than its upper one (集士港 read 集土港), 日 read surely as 曰,
 		{kiosk.KindIDCardFront, "clean", 2241025876189006717, 86, "address"},

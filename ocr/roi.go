@@ -915,7 +915,7 @@ func stretch(g *image.Gray, th uint8, border int, wide bool) *image.Gray {
 // of the nominal value box, the widest blank gap in the window around the box's left edge is
 // taken as the label's end, provided it is clearly wider than the gaps between characters —
 // unless the ink before that gap stands as tall as the value while the ink before a gap
-// left of it, in the window, is in the label's smaller print (half a line wide or more, two
+// left of it, in the window, is in the label's smaller print (a quarter line wide or more, two
 // thirds of its height or less: the 石 of a 码 nearly the value's size is not, nor a speck)
 // and the ink after it as tall as the value: the label's last character nearly touching the
 // value's first, the wider gap between the value's characters (准驾车型A1: the A a thin
@@ -971,8 +971,8 @@ func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent fun
 	}
 	if tall(best) {
 		for i := best - 1; i >= 0 && inWindow(gaps[i]); i-- {
-			// A character's part at least, not a speck.
-			wide := (piece(i).b-piece(i).a)*2 >= lineH
+			// A character's part at least (石 of 码), not a speck.
+			wide := (piece(i).b-piece(i).a)*4 >= lineH
 			if wide && height(i)*3 <= lineH*2 && tall(i+1) {
 				return gaps[i].b
 			}
