@@ -22,7 +22,7 @@ func pitchWindow(line glyph.Line, img *image.Gray, n int) (window *image.Gray, o
 			steps = append(steps, cs[i].Box.Min.X-cs[i-1].Box.Min.X)
 		}
 	}
-	if len(steps) == 0 || len(cs) == 0 {
+	if len(steps) == 0 {
 		return nil, false
 	}
 	slices.Sort(steps)

@@ -268,12 +268,12 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 					// and better.
 					if w, ok := pitchWindow(g.ReadLine(img), img, n); ok {
 						fw := g.FitLine(w, set.members)
-						if utf8.RuneCountInString(fw.Text) == n && fw.Extra < f.Extra && fw.Extra <= fitExtra && fw.Margin >= fitMargin {
+						if utf8.RuneCountInString(fw.Text) == n && fw.Extra < f.Extra && fitTaken(fw) {
 							f = fw
 						}
 					}
 				}
-				if f.Text != "" && f.Extra <= fitExtra && f.Margin >= fitMargin {
+				if f.Text != "" && fitTaken(f) {
 					rd[rg.key] = append(rd[rg.key], fields.Reading{Text: f.Text, Conf: slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text))})
 				}
 			}
@@ -352,6 +352,9 @@ const (
 	fitMargin = 2.0
 	fitConf   = 0.7
 )
+
+// fitTaken reports whether a closed set's fitted member f is taken (see fitExtra).
+func fitTaken(f glyph.Fit) bool { return f.Extra <= fitExtra && f.Margin >= fitMargin }
 
 // brandMargin is the fitMargin of a vehicle's brand: a name read that is no brand on the list
 // is most often a listed one misread, and brands are told apart by one character of two (丰田

@@ -952,8 +952,8 @@ func splitLabel(cols []int, minCol, x0, x1, nomX0, window, lineH int, extent fun
 		return span{a, b}
 	}
 	height := func(i int) int {
-		top, foot := lineH, -1
-		for x := piece(i).a; x < piece(i).b; x++ {
+		k, top, foot := piece(i), lineH, -1
+		for x := k.a; x < k.b; x++ {
 			t, f := extent(x)
 			top, foot = min(top, t), max(foot, f)
 		}
