@@ -5,6 +5,9 @@ import (
 	"fmt"
 )
 
+// IDLength is the length of a GB 11643 citizen identity number.
+const IDLength = 18
+
 // Errors of ParseIDNumber. Each returned error wraps exactly one of them.
 var (
 	// ErrIDShape: not 17 digits followed by a digit or an uppercase X.
@@ -51,7 +54,7 @@ func ParseIDNumber(s string, today Date) (IDNumber, error) {
 	if len(s) == 15 && allDigits(s) {
 		return IDNumber{}, ErrIDLegacy
 	}
-	if len(s) != 18 || !allDigits(s[:17]) || !(isDigit(s[17]) || s[17] == 'X') {
+	if len(s) != IDLength || !allDigits(s[:17]) || !(isDigit(s[17]) || s[17] == 'X') {
 		return IDNumber{}, fmt.Errorf("%w: %q", ErrIDShape, s)
 	}
 	y, _ := digits(s[6:10])
