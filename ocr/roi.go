@@ -186,6 +186,11 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 			}
 		}
 	}
+	if len(keep) == 1 {
+		// Parted by columns without any ink: the columns of a thin stroke alone (the roof of
+		// 宀 over the left tick of 宁) hold fewer than minCol.
+		x0 = pastHighPieces(cols[:x1], 1, x0, func(x int) (int, int) { return colExtent(ink, x, y0, y1) }, y1-y0)
+	}
 	// The label's English row, low on the line, may touch the value's last character (the U
 	// of Use against the foot of a 1): above it, in the line's upper half, they stand apart.
 	last := keep[len(keep)-1]
@@ -224,6 +229,33 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 	cutInk := cols[max(0, x0-1)] >= minCol || cols[min(w-1, x1)] >= minCol
 	wide := c.blurred || left > 0 && !intoLabel && !cutInk
 	return stretch(g.SubImage(r).(*image.Gray), th, max(12, lineH/3), wide), intoLabel
+}
+
+// pastHighPieces moves the left end x0 of a one-line value, of height lineH, past pieces of ink
+// at its start that blank columns part from what follows and that reach from the line's top
+// to no lower than two fifths of its height: the legs of the label's 人 (所有人), standing
+// higher than the value, which the line's band cut (read 八 before the owner). No character a
+// value begins with is so, nor its left part: 一 lies across the middle, a 丷 or 亠 stands
+// over the rest, in its columns, and the left tick of 宁's 宀, which a thin roof may leave
+// apart, begins below the line's top.
+// extent gives a column's ink rows relative to the line's top. A piece of ink is what runs of
+// cols (at least minCol) make between blank columns; the last piece is never passed.
+func pastHighPieces(cols []int, minCol, x0 int, extent func(x int) (top, foot int), lineH int) int {
+	start := x0
+	pieces := runs(cols[start:], minCol, 1)
+	for i, p := range pieces[:max(0, len(pieces)-1)] {
+		foot, top := -1, lineH
+		for x := start + p.a; x < start+p.b; x++ {
+			t, f := extent(x)
+			foot = max(foot, f)
+			top = min(top, t)
+		}
+		if top > 0 || foot*5 >= lineH*2 {
+			break
+		}
+		x0 = start + pieces[i+1].a
+	}
+	return x0
 }
 
 // trimTrailingLabel moves the right end x1 = len(cols) of a value left past pieces at its end

@@ -313,3 +313,53 @@ func TestTrimSmallLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestPastHighPieces: the legs of a label's 人 that the line's band cut, apart from the value,
+// reaching down from the line's top and ending high on it, go; a value's first character that
+// stands on the line's foot, 一 lying across its middle, or the left tick of 宀 apart from
+// its roof, below the line's top, stays.
+func TestPastHighPieces(t *testing.T) {
+	const w, y0, y1, minCol = 80, 10, 46, 2
+	cases := []struct {
+		name string
+		draw func(d *drawing)
+		want int
+	}{
+		{"legs of 人 in two pieces", func(d *drawing) {
+			d.add(0, 10, 6, 20)
+			d.add(9, 10, 14, 21)
+			d.add(24, 10, 60, 46) // the value
+		}, 24},
+		{"the left tick of 宀 apart from its roof", func(d *drawing) {
+			d.add(0, 15, 3, 22)
+			d.add(5, 10, 40, 46)
+		}, 0},
+		{"一 across the middle", func(d *drawing) {
+			d.add(0, 26, 20, 29)
+			d.add(24, 10, 60, 46)
+		}, 0},
+		{"a character on the foot", func(d *drawing) {
+			d.add(0, 12, 20, 46)
+			d.add(24, 10, 60, 46)
+		}, 0},
+		{"nothing but the high piece", func(d *drawing) {
+			d.add(0, 10, 6, 20)
+		}, 0},
+	}
+	for _, c := range cases {
+		var d drawing
+		c.draw(&d)
+		cols := make([]int, w)
+		for x := range cols {
+			for y := y0; y < y1; y++ {
+				if d.ink(x, y) {
+					cols[x]++
+				}
+			}
+		}
+		extent := func(x int) (int, int) { return colExtent(d.ink, x, y0, y1) }
+		if got := pastHighPieces(cols, minCol, 0, extent, y1-y0); got != c.want {
+			t.Errorf("%s: start %d, want %d", c.name, got, c.want)
+		}
+	}
+}
