@@ -104,6 +104,13 @@ func (d *dual) recognize(ctx context.Context, img *image.Gray, req request) (fie
 			// 幢 stands against Tesseract's look-alike 峡, which no address has there.
 			r = c.glyphR
 		}
+		if r == ']' && c.box.Dx()*15 >= c.box.Dy()*8 {
+			// No value holds a bracket. Tesseract reads a J as one where the next label's 亻
+			// touches its top (…AJ使用性质 read …A]), as wide as a letter; the 亻's stem
+			// alone, after a 1 (…HE1]), is about half as wide as high or less, and goes
+			// with the label's end.
+			r, c.conf = 'J', min(c.conf, doubtConf)
+		}
 		if alike, changed := lookAlike(img, c.box, r); changed {
 			r, c.conf = alike, min(c.conf, doubtConf)
 		}
