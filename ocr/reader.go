@@ -214,6 +214,9 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 			reading = brandFit(g, img, reading)
 		}
+		if rg.key == "plate_number" && rg.req.script == scriptHan && g != nil {
+			reading = provinceWindow(g, img, reading)
+		}
 		if (rg.key == "vin" || rg.key == "engine_number") && g != nil {
 			// Tesseract is sure of most of its misreads here (S for 5, O for 0), and the check
 			// digit may repair a character only where the read is doubtful (CARDS.md §4).
@@ -223,14 +226,25 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			if rg.key == "vin" {
 				n = ident.VINLength
 			}
-			reading = mergeLatin(reading, glyphLatin(g, img, rg.req.whitelist, true), n)
+			first, second := firstInWindow(g, img, reading, glyphLatin(g, img, rg.req.whitelist, true), rg.req.whitelist)
+			reading = mergeLatin(first, second, n)
 		}
 		if rg.req.whitelist == wlID && g != nil {
 			// Tesseract is sure of its misreads of an ID number's digits too (3 read 5 at its
 			// end): where the number fails its checks, a digit the glyph recogniser reads
 			// otherwise becomes a place where the check character may repair it (CARDS.md §4).
 			if _, err := ident.ParseIDNumber(reading.Text, today); err != nil {
-				reading = doubtTail(reading, glyphLatin(g, img, wlID, false))
+				second := glyphLatin(g, img, wlID, false)
+				if utf8.RuneCountInString(reading.Text) == ident.IDLength+1 {
+					// A digit too many (235X read for 23X), which the glyph read, as
+					// long as a number, leaves out (see mergeLatin).
+					if m := mergeLatin(reading, second, ident.IDLength); utf8.RuneCountInString(m.Text) == ident.IDLength {
+						reading = m
+					}
+				}
+				if _, err := ident.ParseIDNumber(reading.Text, today); err != nil {
+					reading = doubtTail(reading, second)
+				}
 			}
 		}
 		rd[rg.key] = append(rd[rg.key], reading)
@@ -257,25 +271,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 			rd[rg.key] = append(rd[rg.key], again)
 			if g != nil && !set.check(again).Valid {
-				// Neither read names a member: the member whose characters explain the ink
-				// best, when it explains it nearly as well as the free reading and clearly
-				// better than any other member, is what is printed. Doubtful all the same.
-				f := g.FitLine(img, set.members)
-				if n := utf8.RuneCountInString(f.Text); n > 0 {
-					// The label's end touching the first character fits a member
-					// whose first character is wider: as many characters as the
-					// member's, where their pitch puts them, may fit another as long,
-					// and better.
-					if w, ok := pitchWindow(g.ReadLine(img), img, n); ok {
-						fw := g.FitLine(w, set.members)
-						if utf8.RuneCountInString(fw.Text) == n && fw.Extra < f.Extra && fitTaken(fw) {
-							f = fw
-						}
-					}
-				}
-				if f.Text != "" && fitTaken(f) {
-					rd[rg.key] = append(rd[rg.key], fields.Reading{Text: f.Text, Conf: slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text))})
-				}
+				rd[rg.key] = append(rd[rg.key], fitMember(g, img, set.members)...)
 			}
 		}
 		if rg.key == "classes" && !fields.Classes(reading).Valid {
@@ -329,6 +325,33 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 		return fields.VehicleLicence(rd, today), nil
 	}
 	return nil, fmt.Errorf("ocr: no layout for %q", c.kind)
+}
+
+// fitMember reads a closed set's member from the ink of img where neither read named one: the
+// label's end may have run into its first character, which a window leaves out (see
+// memberInWindow); else the member whose characters explain the ink best, when it explains it
+// nearly as well as the free reading and clearly better than any other member, is what is
+// printed. Doubtful all the same. It returns no reading when neither finds a member.
+func fitMember(g *glyph.Recognizer, img *image.Gray, members []string) []fields.Reading {
+	if m, ok := memberInWindow(g, img, members); ok {
+		return []fields.Reading{m}
+	}
+	f := g.FitLine(img, members)
+	if n := utf8.RuneCountInString(f.Text); n > 0 {
+		// The label's end touching the first character fits a member whose first
+		// character is wider: as many characters as the member's, where their pitch puts
+		// them, may fit another as long, and better.
+		if w, ok := pitchWindow(g.ReadLine(img), img, n); ok {
+			fw := g.FitLine(w, members)
+			if utf8.RuneCountInString(fw.Text) == n && fw.Extra < f.Extra && fitTaken(fw) {
+				f = fw
+			}
+		}
+	}
+	if f.Text == "" || !fitTaken(f) {
+		return nil
+	}
+	return []fields.Reading{{Text: f.Text, Conf: slices.Repeat([]float64{fitConf}, utf8.RuneCountInString(f.Text))}}
 }
 
 // startsDate reports whether a date region's reading rd gives a valid date: a validity line
@@ -391,7 +414,10 @@ var closedSets = map[string]struct {
 // the one dropped, which must lie within the value: the glyph recogniser loses a value's first
 // letter to the label's end about as often as Tesseract reads the label's end as one more (on
 // two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
-// numbers and spoiled four). A shorter glyph read, sure, is checked against the read's end
+// numbers and spoiled four). A read one character shorter, where the glyph read, sure of every
+// character and not holed, holds it whole and adds one within the value (not at either end,
+// where a label's remnant would be), passed over that character (95143370 for 95X143370): the
+// glyph read is taken, the added character disputed. A shorter glyph read, sure, is checked against the read's end
 // (see mendTail); otherwise, of reads of different lengths, the characters only Tesseract read
 // are made doubtful (see doubtUnmatched). A glyph read with holes in it (see glyphLatin) lost no
 // first letters: it is not checked against the read's end.
@@ -417,6 +443,13 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 					}
 				}
 				return fields.Reading{Text: second.Text, Conf: conf, Arbitrated: rd.Arbitrated}
+			}
+		}
+	}
+	if sure && !holed && len(b) == len(a)+1 && (n == 0 || len(b) == n) {
+		for i := 1; i < len(b)-1; i++ {
+			if string(b[:i])+string(b[i+1:]) == rd.Text {
+				return fields.Reading{Text: second.Text, Conf: slices.Insert(slices.Clone(rd.Conf), i, disputedConf), Arbitrated: rd.Arbitrated}
 			}
 		}
 	}

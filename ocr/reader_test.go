@@ -544,6 +544,30 @@ func TestReadFieldRegressions(t *testing.T) {
 		// where the value's pitch puts its characters.
 		{kiosk.KindVehicleLicence, "rotate180", 16653813098724446309, 88, "vehicle_type"},
 		{kiosk.KindVehicleLicence, "clean", 9526605021352525491, 85, "vehicle_type"},
+		// The label's 码 run into the plate's province (惭, 颖, 加 for 浙) or an engine
+		// number's first letter (聿 for P, lost), and 质 into the 货 of 货运 (渍运): read
+		// again in the window that leaves the label out.
+		{kiosk.KindVehicleLicence, "clean", 2047082533421709703, 88, "plate_number"},
+		{kiosk.KindVehicleLicence, "clean", 1935572929243734412, 90, "plate_number"},
+		{kiosk.KindVehicleLicence, "low_light", 15685881769508585257, 89, "plate_number"},
+		{kiosk.KindVehicleLicence, "rotate180", 18148500101536561224, 90, "plate_number"},
+		{kiosk.KindVehicleLicence, "clean", 10114695427566594336, 85, "engine_number"},
+		{kiosk.KindVehicleLicence, "clean", 12067496306861526856, 86, "use_nature"},
+		// Tesseract passed over the X of 95X143370, which the glyph recogniser read.
+		{kiosk.KindVehicleLicence, "clean", 8466098244990248082, 85, "engine_number"},
+		// The legs of the label's 人 (所有人), standing higher than the value, cut by the
+		// line's band: read 八 before the owner.
+		{kiosk.KindVehicleLicence, "clean", 1761904032808619466, 90, "owner"},
+		{kiosk.KindVehicleLicence, "jpeg_low", 9927413359944068660, 36, "owner"},
+		// …and not the left tick of 宁's 宀, which a thin roof leaves apart, high on the line.
+		{kiosk.KindVehicleLicence, "perspective", 8230064510310738983, 91, "owner"},
+		// A model code's last J, against the next label's 亻, read ]; not the 亻's stem
+		// after a 1, read ] too.
+		{kiosk.KindVehicleLicence, "noise", 16199166101762042560, 88, "brand_model"},
+		{kiosk.KindVehicleLicence, "clean", 11234422037141419759, 91, "brand_model"},
+		// An ID number Tesseract read a digit too long (…235X for …23X), which the glyph
+		// read, as long as a number and passing its check, leaves out.
+		{kiosk.KindIDCardFront, "clean", 7336295129668378846, 87, "id_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -777,6 +801,23 @@ func TestMergeLatin(t *testing.T) {
 	}
 	if got := mergeLatin(long, fields.Reading{Text: "LZZ1CLD56NP756516", Conf: vin.Conf}, 17); got.Text != long.Text {
 		t.Error("a character dropped where the two reads differ elsewhere too")
+	}
+	// Tesseract passed over the X that the glyph recogniser, sure of every character, read
+	// within the value: the X is taken, disputed. Not a sure glyph character before the
+	// value's first (a label's remnant), nor one the glyph recogniser was unsure of.
+	short := fields.Reading{Text: "95143370", Conf: []float64{1, 1, 0.83, 1, 1, 1, 1, 1}}
+	withX := fields.Reading{Text: "95X143370", Conf: slices.Repeat([]float64{1}, 9)}
+	got = mergeLatin(short, withX, 0)
+	if got.Text != withX.Text || !slices.Equal(got.Conf, []float64{1, 1, disputedConf, 0.83, 1, 1, 1, 1, 1}) {
+		t.Errorf("got %q %.2f, want %q with the X disputed", got.Text, got.Conf, withX.Text)
+	}
+	if got := mergeLatin(short, fields.Reading{Text: "395143370", Conf: withX.Conf}, 0); got.Text != short.Text {
+		t.Errorf("got %q, want Tesseract's %q: a character before the value's first was added", got.Text, short.Text)
+	}
+	unsureX := fields.Reading{Text: withX.Text, Conf: slices.Clone(withX.Conf)}
+	unsureX.Conf[2] = 0.5
+	if got := mergeLatin(short, unsureX, 0); got.Text != short.Text {
+		t.Errorf("got %q, want Tesseract's %q: a character the glyph recogniser was unsure of was added", got.Text, short.Text)
 	}
 }
 

@@ -38,7 +38,7 @@ func labelWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, accept f
 		}
 		c := w.Chars[0]
 		foot := c.Box.Max.Y - next.Box.Max.Y
-		if !accept(c.Rune) || c.Box.Dy()*10 < h*9 || foot < -h/10 || foot > h/10 {
+		if !accept(c.Rune) || c.Box.Dy()*10 < h*9 || foot < -h/5 || foot > h/5 {
 			return glyph.Char{}, false
 		}
 		return c, true
