@@ -320,35 +320,21 @@ func TestTrimSmallLabel(t *testing.T) {
 // its roof, below the line's top, stays.
 func TestPastHighPieces(t *testing.T) {
 	const w, y0, y1, minCol = 80, 10, 46, 2
+	r := image.Rect
+	value := r(24, 10, 60, 46)
 	cases := []struct {
 		name string
-		draw func(d *drawing)
+		ink  drawing
 		want int
 	}{
-		{"legs of 人 in two pieces", func(d *drawing) {
-			d.add(0, 10, 6, 20)
-			d.add(9, 10, 14, 21)
-			d.add(24, 10, 60, 46) // the value
-		}, 24},
-		{"the left tick of 宀 apart from its roof", func(d *drawing) {
-			d.add(0, 15, 3, 22)
-			d.add(5, 10, 40, 46)
-		}, 0},
-		{"一 across the middle", func(d *drawing) {
-			d.add(0, 26, 20, 29)
-			d.add(24, 10, 60, 46)
-		}, 0},
-		{"a character on the foot", func(d *drawing) {
-			d.add(0, 12, 20, 46)
-			d.add(24, 10, 60, 46)
-		}, 0},
-		{"nothing but the high piece", func(d *drawing) {
-			d.add(0, 10, 6, 20)
-		}, 0},
+		{"legs of 人 in two pieces", drawing{r(0, 10, 6, 20), r(9, 10, 14, 21), value}, 24},
+		{"the left tick of 宀 apart from its roof", drawing{r(0, 15, 3, 22), r(5, 10, 40, 46)}, 0},
+		{"一 across the middle", drawing{r(0, 26, 20, 29), value}, 0},
+		{"a character on the foot", drawing{r(0, 12, 20, 46), value}, 0},
+		{"nothing but the high piece", drawing{r(0, 10, 6, 20)}, 0},
 	}
 	for _, c := range cases {
-		var d drawing
-		c.draw(&d)
+		d := c.ink
 		cols := make([]int, w)
 		for x := range cols {
 			for y := y0; y < y1; y++ {
