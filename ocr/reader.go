@@ -226,7 +226,8 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			if rg.key == "vin" {
 				n = ident.VINLength
 			}
-			first, second := firstInWindow(g, img, reading, glyphLatin(g, img, rg.req.whitelist, true), rg.req.whitelist)
+			line := g.ReadLine(img)
+			first, second := firstInWindow(g, img, line, reading, latinOf(line, rg.req.whitelist, true), rg.req.whitelist)
 			reading = mergeLatin(first, second, n)
 		}
 		if rg.req.whitelist == wlID && g != nil {
@@ -648,10 +649,15 @@ func brandFit(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fields.Re
 // confidence 0: letters run together into one ideograph (J1 as 皿 in LJ16RAD…) hold their
 // place, so that the read is not taken for one that lost the value's first letters.
 func glyphLatin(g *glyph.Recognizer, img *image.Gray, wl string, holes bool) fields.Reading {
+	return latinOf(g.ReadLine(img), wl, holes)
+}
+
+// latinOf is glyphLatin of a line the glyph recogniser has read.
+func latinOf(line glyph.Line, wl string, holes bool) fields.Reading {
 	var b strings.Builder
 	var conf []float64
 	hole := false
-	for _, ch := range g.ReadLine(img).Chars {
+	for _, ch := range line.Chars {
 		if !strings.ContainsRune(wl, ch.Rune) {
 			hole = holes && b.Len() > 0
 			continue

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/xiaozhi-kiosk/xiaozhi/ident"
 	"github.com/xiaozhi-kiosk/xiaozhi/ocr/fields"
@@ -50,6 +51,9 @@ func labelWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, accept f
 // before the serial's first letter in place of what it read there, doubtful: the window was
 // chosen, not given.
 func provinceWindow(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fields.Reading {
+	if r, _ := utf8.DecodeRuneInString(rd.Text); strings.ContainsRune(ident.PlateProvinces, r) {
+		return rd // the read's first character a province already: nothing to read again
+	}
 	line := g.ReadLine(img)
 	p, ok := labelWindow(g, img, line, func(r rune) bool { return strings.ContainsRune(ident.PlateProvinces, r) })
 	if !ok || !unicode.IsUpper(line.Chars[1].Rune) {
@@ -63,12 +67,12 @@ func provinceWindow(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fie
 	return fields.Reading{Text: string(p.Rune) + string(rs[k:]), Conf: append([]float64{doubtConf}, rd.Conf[k:]...), Arbitrated: rd.Arbitrated}
 }
 
-// firstInWindow gives a Latin line's two reads, Tesseract's rd and the glyph recogniser's
-// second (see glyphLatin, which leaves out what it read outside the whitelist wl), the first
-// character that labelWindow finds within the whitelist where the label ran into it. Tesseract
-// passed over it when its read is the glyph read's without it: it gets it, doubtful.
-func firstInWindow(g *glyph.Recognizer, img *image.Gray, rd, second fields.Reading, wl string) (fields.Reading, fields.Reading) {
-	line := g.ReadLine(img)
+// firstInWindow gives a Latin line's two reads, Tesseract's rd and second, the glyph
+// recogniser's of its line (see latinOf, which leaves out what it read outside the whitelist
+// wl), the first character that labelWindow finds within the whitelist where the label ran
+// into it. Tesseract passed over it when its read is the glyph read's without it: it gets it,
+// doubtful.
+func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, second fields.Reading, wl string) (fields.Reading, fields.Reading) {
 	c, ok := labelWindow(g, img, line, func(r rune) bool { return strings.ContainsRune(wl, r) })
 	if !ok || !strings.HasPrefix(second.Text, string(line.Chars[1].Rune)) {
 		return rd, second
