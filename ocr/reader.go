@@ -334,7 +334,8 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 // nearly as well as the free reading and clearly better than any other member, is what is
 // printed. Doubtful all the same. It returns no reading when neither finds a member.
 func fitMember(g *glyph.Recognizer, img *image.Gray, members []string) []fields.Reading {
-	if m, ok := memberInWindow(g, img, members); ok {
+	line := g.ReadLine(img)
+	if m, ok := memberInWindow(g, img, line, members); ok {
 		return []fields.Reading{m}
 	}
 	f := g.FitLine(img, members)
@@ -342,7 +343,7 @@ func fitMember(g *glyph.Recognizer, img *image.Gray, members []string) []fields.
 		// The label's end touching the first character fits a member whose first
 		// character is wider: as many characters as the member's, where their pitch puts
 		// them, may fit another as long, and better.
-		if w, ok := pitchWindow(g.ReadLine(img), img, n); ok {
+		if w, ok := pitchWindow(line, img, n); ok {
 			fw := g.FitLine(w, members)
 			if utf8.RuneCountInString(fw.Text) == n && fw.Extra < f.Extra && fitTaken(fw) {
 				f = fw
@@ -418,9 +419,9 @@ var closedSets = map[string]struct {
 // numbers and spoiled four). A read one character shorter, where the glyph read, sure of every
 // character and not holed, holds it whole and adds one within the value (not at either end,
 // where a label's remnant would be), passed over that character (95143370 for 95X143370): the
-// glyph read is taken, the added character disputed. A shorter glyph read, sure, is checked against the read's end
-// (see mendTail); otherwise, of reads of different lengths, the characters only Tesseract read
-// are made doubtful (see doubtUnmatched). A glyph read with holes in it (see glyphLatin) lost no
+// glyph read is taken, the added character disputed. A shorter glyph read, sure, is checked
+// against the read's end (see mendTail); otherwise, of reads of different lengths, the
+// characters only Tesseract read are made doubtful (see doubtUnmatched). A glyph read with holes in it (see glyphLatin) lost no
 // first letters: it is not checked against the read's end.
 func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	a, b := []rune(rd.Text), []rune(second.Text)

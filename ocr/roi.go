@@ -187,9 +187,7 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 		}
 	}
 	if len(keep) == 1 {
-		// Parted by columns without any ink: the columns of a thin stroke alone (the roof of
-		// 宀 over the left tick of 宁) hold fewer than minCol.
-		x0 = pastHighPieces(cols[:x1], 1, x0, func(x int) (int, int) { return colExtent(ink, x, y0, y1) }, y1-y0)
+		x0 = pastHighPieces(cols[:x1], x0, func(x int) (int, int) { return colExtent(ink, x, y0, y1) }, y1-y0)
 	}
 	// The label's English row, low on the line, may touch the value's last character (the U
 	// of Use against the foot of a 1): above it, in the line's upper half, they stand apart.
@@ -238,11 +236,13 @@ func crop(c *bgr, rg region) (img *image.Gray, intoLabel bool) {
 // value begins with is so, nor its left part: 一 lies across the middle, a 丷 or 亠 stands
 // over the rest, in its columns, and the left tick of 宁's 宀, which a thin roof may leave
 // apart, begins below the line's top.
-// extent gives a column's ink rows relative to the line's top. A piece of ink is what runs of
-// cols (at least minCol) make between blank columns; the last piece is never passed.
-func pastHighPieces(cols []int, minCol, x0 int, extent func(x int) (top, foot int), lineH int) int {
+// extent gives a column's ink rows relative to the line's top. Pieces are parted by columns
+// without any ink (cols 0), not by those under the crop's ink count: the columns of a thin
+// stroke alone (the roof of 宀 over the left tick of 宁) hold fewer. The last piece is never
+// passed.
+func pastHighPieces(cols []int, x0 int, extent func(x int) (top, foot int), lineH int) int {
 	start := x0
-	pieces := runs(cols[start:], minCol, 1)
+	pieces := runs(cols[start:], 1, 1)
 	for i, p := range pieces[:max(0, len(pieces)-1)] {
 		foot, top := -1, lineH
 		for x := start + p.a; x < start+p.b; x++ {

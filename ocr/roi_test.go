@@ -319,7 +319,7 @@ func TestTrimSmallLabel(t *testing.T) {
 // stands on the line's foot, 一 lying across its middle, or the left tick of 宀 apart from
 // its roof, below the line's top, stays.
 func TestPastHighPieces(t *testing.T) {
-	const w, y0, y1, minCol = 80, 10, 46, 2
+	const w, y0, y1 = 80, 10, 46
 	r := image.Rect
 	value := r(24, 10, 60, 46)
 	cases := []struct {
@@ -344,7 +344,7 @@ func TestPastHighPieces(t *testing.T) {
 			}
 		}
 		extent := func(x int) (int, int) { return colExtent(d.ink, x, y0, y1) }
-		if got := pastHighPieces(cols, minCol, 0, extent, y1-y0); got != c.want {
+		if got := pastHighPieces(cols, 0, extent, y1-y0); got != c.want {
 			t.Errorf("%s: start %d, want %d", c.name, got, c.want)
 		}
 	}

@@ -84,12 +84,12 @@ func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, se
 	return rd, second
 }
 
-// memberInWindow reads a closed set's member (a 使用性质) whose first character the label's end
-// ran into (质 against the 货 of 货运, read 渍运): labelWindow finds a character that begins a
-// member, and with the rest of the line as the glyph recogniser read it, surely, it must make
-// a member. It is doubtful, at fitConf, as a fitted member is.
-func memberInWindow(g *glyph.Recognizer, img *image.Gray, members []string) (fields.Reading, bool) {
-	line := g.ReadLine(img)
+// memberInWindow reads a closed set's member (a 使用性质) from img and its glyph line, whose
+// first character the label's end ran into (质 against the 货 of 货运, read 渍运): labelWindow
+// finds a character that begins a member, and with the rest of the line as the glyph
+// recogniser read it, surely, it must make a member. It is doubtful, at fitConf, as a fitted
+// member is.
+func memberInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, members []string) (fields.Reading, bool) {
 	starts := func(r rune) bool {
 		return slices.ContainsFunc(members, func(m string) bool { return strings.HasPrefix(m, string(r)) })
 	}
