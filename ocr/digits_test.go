@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"image/color"
 	"testing"
 )
 
@@ -100,5 +101,41 @@ func TestSplice(t *testing.T) {
 				t.Errorf("spliced %q, want %q", s, c.want)
 			}
 		})
+	}
+}
+
+// TestBeforeDeepPiece: the number ends before a last piece that stands taller and deeper than
+// its digits (the 巾 of 幢), not before a last digit as tall as the others.
+func TestBeforeDeepPiece(t *testing.T) {
+	page := func(pieces ...image.Rectangle) *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, 100, 50))
+		for i := range g.Pix {
+			g.Pix[i] = 255
+		}
+		for _, p := range pieces {
+			for y := p.Min.Y; y < p.Max.Y; y++ {
+				for x := p.Min.X; x < p.Max.X; x++ {
+					g.SetGray(x, y, color.Gray{})
+				}
+			}
+		}
+		return g
+	}
+	digit := func(x int) image.Rectangle { return image.Rect(x, 8, x+12, 40) } // 32 high
+	for _, c := range []struct {
+		name string
+		g    *image.Gray
+		want int
+	}{
+		{"digit, 巾", page(digit(5), image.Rect(25, 6, 35, 46)), 25},
+		{"two digits, 巾", page(digit(5), digit(20), image.Rect(40, 6, 50, 46)), 40},
+		{"two digits", page(digit(5), digit(20)), 100},
+		{"digit, deeper but no taller", page(digit(5), image.Rect(25, 12, 35, 44)), 100},
+		{"digit, taller but no deeper", page(digit(5), image.Rect(25, 2, 35, 41)), 100},
+		{"one piece", page(image.Rect(5, 6, 35, 46)), 100},
+	} {
+		if got := beforeDeepPiece(c.g, c.g.Rect); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
 	}
 }
