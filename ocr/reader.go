@@ -369,6 +369,15 @@ func startsDate(key string, rd fields.Reading, today ident.Date) bool {
 // is not dropped for being absent from the glyph read.
 const tessSure = 0.95
 
+// Where the glyph recogniser is certain of every character of a value (glyphCertain each),
+// Tesseract must be surer still of a character the glyph read lacks for it to stay: on clean
+// photos it reads the characters it reads right at 0.98–0.99, and invents one inside a code
+// at 0.95–0.96 (the S of 5SPE410011, the I of GGC9I32343 for 5PE410011 and GGC932343).
+const (
+	glyphCertain = 0.999
+	tessClean    = 0.97
+)
+
 // A closed set's member fitted to the ink is taken when its reading costs at most fitExtra
 // more per character than the free reading and at least fitMargin less than the next member's
 // (glyph.Fit's units), at fitConf.
@@ -413,7 +422,7 @@ var closedSets = map[string]struct {
 // two agree on every other character, and those beside the dropped one stay disputed. For a
 // value of a known length n (a VIN: 17) the glyph read must be that long; for one of no fixed
 // length (n = 0) the glyph recogniser must be sure of every character and Tesseract unsure of
-// the one dropped, which must lie within the value: the glyph recogniser loses a value's first
+// the one dropped (see tessClean), which must lie within the value: the glyph recogniser loses a value's first
 // letter to the label's end about as often as Tesseract reads the label's end as one more (on
 // two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
 // numbers and spoiled four). A read one character shorter, where the glyph read, sure of every
@@ -432,9 +441,13 @@ func mergeLatin(rd, second fields.Reading, n int) fields.Reading {
 	holed := beside != nil
 	b = []rune(second.Text)
 	sure := !slices.ContainsFunc(second.Conf, func(c float64) bool { return c < glyph.Threshold })
+	keep := tessSure
+	if !slices.ContainsFunc(second.Conf, func(c float64) bool { return c < glyphCertain }) {
+		keep = tessClean
+	}
 	if len(a) == len(b)+1 && (n == 0 && sure || len(b) == n) {
 		for i := range a {
-			if n == 0 && (rd.Conf[i] >= tessSure || i == 0 || i == len(a)-1) {
+			if n == 0 && (rd.Conf[i] >= keep || i == 0 || i == len(a)-1) {
 				continue
 			}
 			if string(a[:i])+string(a[i+1:]) == second.Text {

@@ -573,6 +573,13 @@ func TestReadFieldRegressions(t *testing.T) {
 		{kiosk.KindIDCardFront, "clean", 14785326201046478398, 88, "address"},
 		{kiosk.KindIDCardFront, "clean", 11041556492778347689, 86, "address"},
 		{kiosk.KindIDCardFront, "clean", 15431008400650576661, 88, "address"},
+		// An engine number whose first character 码 ran into, with 号 apart before: Tesseract
+		// read the label's ink as 348 (34854C784672 for 54C784672).
+		{kiosk.KindVehicleLicence, "clean", 6483878685358011684, 92, "engine_number"},
+		// A letter Tesseract invented inside a clean code, at 0.95–0.96, where the glyph
+		// recogniser is certain of every character (5SPE410011, GGC9I32343).
+		{kiosk.KindVehicleLicence, "clean", 1525482041920428111, 87, "engine_number"},
+		{kiosk.KindVehicleLicence, "clean", 14769292803565463810, 87, "engine_number"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
@@ -797,6 +804,18 @@ func TestMergeLatin(t *testing.T) {
 	sureS.Conf[7] = 0.99
 	if got := mergeLatin(sureS, vin, 0); got.Text != long.Text {
 		t.Error("a read of no known length lost a character Tesseract was sure of")
+	}
+	// Where the glyph recogniser is certain of every character, a character Tesseract read at
+	// less than its clean characters' confidence goes (the I of GGC9I32343); where it is only
+	// sure, it stays.
+	extraI := fields.Reading{Text: "GGC9I32343", Conf: []float64{0.99, 0.99, 0.99, 0.98, 0.956, 0.99, 0.99, 0.99, 0.99, 0.99}}
+	certain := fields.Reading{Text: "GGC932343", Conf: slices.Repeat([]float64{0.9999}, 9)}
+	if got := mergeLatin(extraI, certain, 0); got.Text != certain.Text {
+		t.Errorf("got %q, want %q", got.Text, certain.Text)
+	}
+	certain.Conf[8] = 0.99
+	if got := mergeLatin(extraI, certain, 0); got.Text != extraI.Text {
+		t.Errorf("got %q, want %q: the glyph read is not certain of its last character", got.Text, extraI.Text)
 	}
 	// Nor is a read cut to a glyph read that holds its end: the glyph recogniser, as often
 	// as it leaves out the label's end read as digits, loses a value's first letter.

@@ -12,21 +12,22 @@ import (
 	"github.com/xiaozhi-kiosk/xiaozhi/ocr/glyph"
 )
 
-// labelWindow reads again the first character of a line whose label, printed against it, ran
-// into it: the hook of 码 joined to the 氵 of 浙 or to the stem of a P in one piece of ink,
-// which no blank column parts and both recognisers read as one character (惭 for 码浙, 聿 for
-// 码P). The character stands alone before the line's second one, which the glyph recogniser
-// must be sure of; windows of the ink before it, their left edge moved right across the first
-// character, leave more and more of the label out, and the first window the glyph recogniser
-// reads as one character, surely, holds it whole: if accept takes it and it stands on the
-// line's foot as tall as the second character or taller (not a label's remnant, smaller and
-// higher), it is returned. (Moved on, the windows cut the character's left part off: 折 of
-// 浙, no province.) A first character accept takes already is not read again.
-func labelWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, accept func(rune) bool) (glyph.Char, bool) {
-	if len(line.Chars) < 2 {
+// labelWindow reads again the character of a line before its character k, the first that is
+// the value's own, where the label, printed against the value, ran into it: the hook of 码
+// joined to the 氵 of 浙 or to the stem of a P in one piece of ink, which no blank column
+// parts and both recognisers read as one character (惭 for 码浙, 聿 for 码P). Character k,
+// which the glyph recogniser must be sure of, is the line's second, or later where more of the
+// label stands apart before (号 of 号码). Windows of the ink before it, their left edge moved
+// right across character k−1, leave more and more of the label out, and the first window the
+// glyph recogniser reads as one character, surely, holds it whole: if accept takes it and it
+// stands on the line's foot as tall as character k or taller (not a label's remnant, smaller
+// and higher), it is returned. (Moved on, the windows cut the character's left part off: 折 of
+// 浙, no province.) A character k−1 accept takes already is not read again.
+func labelWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, k int, accept func(rune) bool) (glyph.Char, bool) {
+	if k < 1 || k >= len(line.Chars) {
 		return glyph.Char{}, false
 	}
-	first, next := line.Chars[0], line.Chars[1]
+	first, next := line.Chars[k-1], line.Chars[k]
 	if accept(first.Rune) || next.Confidence < glyph.Threshold {
 		return glyph.Char{}, false
 	}
@@ -55,7 +56,7 @@ func provinceWindow(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fie
 		return rd // the read's first character a province already: nothing to read again
 	}
 	line := g.ReadLine(img)
-	p, ok := labelWindow(g, img, line, func(r rune) bool { return strings.ContainsRune(ident.PlateProvinces, r) })
+	p, ok := labelWindow(g, img, line, 1, func(r rune) bool { return strings.ContainsRune(ident.PlateProvinces, r) })
 	if !ok || !unicode.IsUpper(line.Chars[1].Rune) {
 		return rd
 	}
@@ -70,17 +71,33 @@ func provinceWindow(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fie
 // firstInWindow gives a Latin line's two reads, Tesseract's rd and second, the glyph
 // recogniser's of its line (see latinOf, which leaves out what it read outside the whitelist
 // wl), the first character that labelWindow finds within the whitelist where the label ran
-// into it. Tesseract passed over it when its read is the glyph read's without it: it gets it,
-// doubtful.
+// into it: before the first character the glyph recogniser read within wl, surely, and after
+// none but the label's. Tesseract passed over it when its read is the glyph read's without it,
+// or read the label's ink before it as more characters when its read ends with the glyph
+// read's with it (34854C7… for 54C7…, 码 run into the 5 and 号 apart before): its read gets
+// it, or loses what it read before it, and the character is doubtful.
 func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, second fields.Reading, wl string) (fields.Reading, fields.Reading) {
-	c, ok := labelWindow(g, img, line, func(r rune) bool { return strings.ContainsRune(wl, r) })
-	if !ok || !strings.HasPrefix(second.Text, string(line.Chars[1].Rune)) {
+	within := func(r rune) bool { return strings.ContainsRune(wl, r) }
+	k := slices.IndexFunc(line.Chars, func(c glyph.Char) bool { return within(c.Rune) && c.Confidence >= glyph.Threshold })
+	if k < 1 || slices.ContainsFunc(line.Chars[:k-1], func(c glyph.Char) bool { return within(c.Rune) }) {
 		return rd, second
 	}
-	if rd.Text == second.Text && len(rd.Conf) == len([]rune(rd.Text)) {
-		rd = fields.Reading{Text: string(c.Rune) + rd.Text, Conf: append([]float64{doubtConf}, rd.Conf...), Arbitrated: rd.Arbitrated}
+	c, ok := labelWindow(g, img, line, k, within)
+	if !ok || !strings.HasPrefix(second.Text, string(line.Chars[k].Rune)) {
+		return rd, second
 	}
-	second = fields.Reading{Text: string(c.Rune) + second.Text, Conf: append([]float64{c.Confidence}, second.Conf...)}
+	rs, with := []rune(rd.Text), string(c.Rune)+second.Text
+	switch {
+	case len(rd.Conf) != len(rs):
+	case rd.Text == second.Text:
+		rd = fields.Reading{Text: with, Conf: append([]float64{doubtConf}, rd.Conf...), Arbitrated: rd.Arbitrated}
+	case strings.HasSuffix(rd.Text, with) && len(rd.Text) > len(with):
+		n := len(rs) - utf8.RuneCountInString(with)
+		conf := slices.Clone(rd.Conf[n:])
+		conf[0] = min(conf[0], doubtConf)
+		rd = fields.Reading{Text: with, Conf: conf, Arbitrated: rd.Arbitrated}
+	}
+	second = fields.Reading{Text: with, Conf: append([]float64{c.Confidence}, second.Conf...)}
 	return rd, second
 }
 
@@ -93,7 +110,7 @@ func memberInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, membe
 	starts := func(r rune) bool {
 		return slices.ContainsFunc(members, func(m string) bool { return strings.HasPrefix(m, string(r)) })
 	}
-	c, ok := labelWindow(g, img, line, starts)
+	c, ok := labelWindow(g, img, line, 1, starts)
 	if !ok {
 		return fields.Reading{}, false
 	}
