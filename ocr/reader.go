@@ -260,19 +260,39 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 			}
 			rd[rg.key] = append(rd[rg.key], again)
 		}
-		if set, ok := closedSets[rg.key]; ok && rg.req.glyph && !set.check(reading).Valid {
+		if set, ok := closedSets[rg.key]; ok && rg.req.glyph {
+			v := set.check(reading)
 			// The glyph recogniser, unsure of a character of a printed name (卜 for 小 in
 			// 小型轿车) or missing one run into the label's end (重 of 重型厢式货车), may be
 			// outvoted by Tesseract there; the set's check tells which reading to keep.
-			q := rg.req
-			q.tessFirst = true
-			again, err := r.text.recognize(ctx, img, q)
-			if err != nil {
-				return nil, err
+			if !v.Valid {
+				q := rg.req
+				q.tessFirst = true
+				again, err := r.text.recognize(ctx, img, q)
+				if err != nil {
+					return nil, err
+				}
+				rd[rg.key] = append(rd[rg.key], again)
+				if g != nil && !set.check(again).Valid {
+					rd[rg.key] = append(rd[rg.key], fitMember(g, img, set.members)...)
+				}
 			}
-			rd[rg.key] = append(rd[rg.key], again)
-			if g != nil && !set.check(again).Valid {
-				rd[rg.key] = append(rd[rg.key], fitMember(g, img, set.members)...)
+			if v.Valid && fields.EndsAnother(v.Text, set.members) && utf8.RuneCountInString(reading.Text) > utf8.RuneCountInString(v.Text) {
+				// The member read is the end of a longer one, after more ink: 非 of 非营运 run
+				// into the end of the label's English (Character非, read 俳营运), which the
+				// arbitration, placing Tesseract's 非 by its box, cannot put back. Tesseract's
+				// own read, when it holds the longer member ending so, goes first, disputed:
+				// the glyph recogniser read the ink otherwise.
+				again, err := r.tess.recognize(ctx, img, rg.req)
+				if err != nil {
+					return nil, err
+				}
+				for i := range again.Conf {
+					again.Conf[i] = min(again.Conf[i], disputedConf)
+				}
+				if w := set.check(again); w.Valid && w.Text != v.Text && strings.HasSuffix(w.Text, v.Text) {
+					rd[rg.key] = slices.Insert(rd[rg.key], len(rd[rg.key])-1, again)
+				}
 			}
 		}
 		if rg.key == "classes" && !fields.Classes(reading).Valid {

@@ -580,6 +580,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// recogniser is certain of every character (5SPE410011, GGC9I32343).
 		{kiosk.KindVehicleLicence, "clean", 1525482041920428111, 87, "engine_number"},
 		{kiosk.KindVehicleLicence, "clean", 14769292803565463810, 87, "engine_number"},
+		// 非 of 非营运 run into the end of the label's English (Character非): the arbitrated
+		// read held 营运 alone, Tesseract's own the whole member.
+		{kiosk.KindVehicleLicence, "clean", 16299128527936235350, 85, "use_nature"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)

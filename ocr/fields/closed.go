@@ -117,7 +117,7 @@ func closedValue(rd Reading, set []string, labels ...string) Value {
 	switch {
 	case !ok:
 		return Value{Text: s, Conf: min(g.conf(), capSnapped), Problem: "not a known value"}
-	case endsAnother(m, set) && unsureBefore(rd, len(han)-len(g)+at.a):
+	case EndsAnother(m, set) && unsureBefore(rd, len(han)-len(g)+at.a):
 		// The end of a longer member (营运 of 非营运, 校车 of 专用校车) read after characters
 		// the recognisers could not settle: those may be the longer member's start, split or
 		// run into the label (非 read as the halves "rF").
@@ -131,8 +131,8 @@ func closedValue(rd Reading, set []string, labels ...string) Value {
 	return valid(m, cover.conf())
 }
 
-// endsAnother reports whether m is the end of a longer member of set.
-func endsAnother(m string, set []string) bool {
+// EndsAnother reports whether m is the end of a longer member of set.
+func EndsAnother(m string, set []string) bool {
 	for _, x := range set {
 		if x != m && strings.HasSuffix(x, m) {
 			return true
