@@ -636,6 +636,13 @@ func judge(g glyph.Char, ts []gosseract.BoundingBox) []arbChar {
 		c.verdict, c.conf = glyphSure, g.Confidence
 	case sure:
 		c.verdict, c.conf = disputed, min(g.Confidence, disputedConf)
+		if len(ts) == 1 && len(tr) == 1 && isLatinOrDigit(tr[0]) && isLatinOrDigit(g.Rune) &&
+			ts[0].Confidence >= tessLetterConf && ts[0].Box.Dx() >= 2*g.Box.Dx() {
+			// A piece of the letter Tesseract read, surely, in a box twice as wide or more:
+			// the left stem of an H whose thin bar a serif face leaves below the ink
+			// threshold, cut off at blank columns and read 1 (HE1 read 1E1).
+			c.r, c.conf, c.tessBox = tr[0], min(c.conf, doubtConf), ts[0].Box
+		}
 	default:
 		c.verdict, c.conf = glyphUnsure, min(g.Confidence, doubtConf)
 		// Well below its threshold the glyph recogniser's first choice is right less often

@@ -104,6 +104,11 @@ func TestArbitrate(t *testing.T) {
 		{"letter cut in two", []glyph.Char{gch('牌', 0, 35, 0.99), gch('1', 40, 49, 0.96), gch('3', 50, 62, 0.54), gch('M', 66, 100, 0.99)},
 			[]gosseract.BoundingBox{sym("牌", 0, 35, 99), sym("B", 40, 62, 93), sym("M", 66, 100, 99)},
 			"牌BM", []float64{1, doubtConf}, []verdict{agreed, glyphUnsure, agreed}},
+		// An H whose thin bar fell below the ink threshold: its left stem a sure 1, the rest
+		// run into the E and unplaced; Tesseract read H, surely, in a box four times as wide.
+		{"letter's stem cut off", []glyph.Char{gch('4', 0, 18, 0.99), gch('1', 22, 30, 0.99), gch('皿', 40, 75, 0.13), gch('1', 80, 94, 0.99)},
+			[]gosseract.BoundingBox{sym("4", 0, 18, 99), sym("H", 21, 49, 99), sym("E", 55, 75, 98), sym("1", 80, 94, 91)},
+			"4HE1", []float64{1, doubtConf, doubtConf, 1}, []verdict{agreed, disputed, glyphUnsure, agreed}},
 		// 1号 run together into one cell the glyph recogniser could not place (崿).
 		{"digit and ideograph run together", []glyph.Char{gch('4', 0, 20, 0.99), gch('崿', 26, 78, 0.01)},
 			[]gosseract.BoundingBox{sym("4", 0, 20, 99), sym("1", 25, 37, 99), sym("号", 48, 79, 97)},

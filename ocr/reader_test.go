@@ -583,6 +583,9 @@ func TestReadFieldRegressions(t *testing.T) {
 		// 非 of 非营运 run into the end of the label's English (Character非): the arbitrated
 		// read held 营运 alone, Tesseract's own the whole member.
 		{kiosk.KindVehicleLicence, "clean", 16299128527936235350, 85, "use_nature"},
+		// An H whose thin bar fell below the ink threshold: the glyph recogniser read its
+		// left stem as a sure 1 (HE1 read 1E1), Tesseract the H in a box four times as wide.
+		{kiosk.KindVehicleLicence, "clean", 17701137500202793611, 89, "brand_model"},
 	} {
 		if got, want, conf := c.read(t, r); got != want {
 			t.Errorf("%s %s seed %d: %s %q (%.2f), want %q", c.kind, c.condition, c.seed, c.key, got, conf, want)
