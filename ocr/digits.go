@@ -72,6 +72,12 @@ func digitRuns(line []arbChar) []digitRun {
 func (d *dual) rereadDigits(ctx context.Context, img *image.Gray, line []arbChar) ([]arbChar, error) {
 	// Characters only Tesseract saw are left out of the text (see dual.recognize); here they
 	// would split numbers and stand in for the ideographs around them.
+	var loose []int // centres of the digits only Tesseract saw
+	for _, c := range line {
+		if c.verdict == tessOnly && unicode.IsDigit(c.r) {
+			loose = append(loose, (c.box.Min.X+c.box.Max.X)/2)
+		}
+	}
 	line = slices.DeleteFunc(slices.Clone(line), func(c arbChar) bool { return c.verdict == tessOnly })
 	runs := digitRuns(line)
 	if len(runs) == 0 {
@@ -83,9 +89,20 @@ func (d *dual) rereadDigits(ctx context.Context, img *image.Gray, line []arbChar
 		out = append(out, line[last:r.a]...)
 		last = r.b
 		chars := line[r.a:r.b]
-		if !slices.ContainsFunc(chars, func(c arbChar) bool { return c.verdict != agreed }) {
+		// Between the characters either side of the number, where a digit only Tesseract saw
+		// may belong to it.
+		lo, hi := chars[0].box.Min.X, chars[len(chars)-1].box.Max.X
+		if r.a > 0 {
+			lo = line[r.a-1].box.Max.X
+		}
+		if r.b < len(line) {
+			hi = line[r.b].box.Min.X
+		}
+		missed := slices.ContainsFunc(loose, func(x int) bool { return x >= lo && x < hi })
+		if !missed && !slices.ContainsFunc(chars, func(c arbChar) bool { return c.verdict != agreed }) {
 			// Both recognisers read every digit alike: a third read would add time, not
-			// evidence worth having.
+			// evidence worth having. Unless Tesseract saw one more digit beside them that the
+			// glyph recogniser ran into the word before (幢1 read 咖, then 603 for 1603).
 			out = append(out, chars...)
 			continue
 		}
