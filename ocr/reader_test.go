@@ -576,6 +576,10 @@ func TestReadFieldRegressions(t *testing.T) {
 		// An engine number whose first character 码 ran into, with 号 apart before: Tesseract
 		// read the label's ink as 348 (34854C784672 for 54C784672).
 		{kiosk.KindVehicleLicence, "clean", 6483878685358011684, 92, "engine_number"},
+		// …but a J, which the glyph recogniser does not know, run into the C after it, stays:
+		// Tesseract read it surely (JCB676602, LJ16RAD…, not CB676602 and 16RAD…).
+		{kiosk.KindVehicleLicence, "clean", 11271312143715108201, 87, "engine_number"},
+		{kiosk.KindVehicleLicence, "low_light", 593489900219840092, 90, "vin"},
 		// A letter Tesseract invented inside a clean code, at 0.95–0.96, where the glyph
 		// recogniser is certain of every character (5SPE410011, GGC9I32343).
 		{kiosk.KindVehicleLicence, "clean", 1525482041920428111, 87, "engine_number"},

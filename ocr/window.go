@@ -73,9 +73,11 @@ func provinceWindow(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fie
 // wl), the first character that labelWindow finds within the whitelist where the label ran
 // into it: before the first character the glyph recogniser read within wl, surely, and after
 // none but the label's. Tesseract passed over it when its read is the glyph read's without it,
-// or read the label's ink before it as more characters when its read ends with the glyph
-// read's with it (34854C7… for 54C7…, 码 run into the 5 and 号 apart before): its read gets
-// it, or loses what it read before it, and the character is doubtful.
+// or read the label's ink before it as more characters, unsurely, when its read ends with the
+// glyph read's with it (34854C7… for 54C7…, 码 run into the 5 and 号 apart before): its read
+// gets it, or loses what it read before it, and the character is doubtful. (What it read
+// there surely is the value's: a J, which the glyph recogniser does not know, run into the C
+// after it, and the window found the C.)
 func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, second fields.Reading, wl string) (fields.Reading, fields.Reading) {
 	within := func(r rune) bool { return strings.ContainsRune(wl, r) }
 	k := slices.IndexFunc(line.Chars, func(c glyph.Char) bool { return within(c.Rune) && c.Confidence >= glyph.Threshold })
@@ -91,7 +93,8 @@ func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, se
 	case len(rd.Conf) != len(rs):
 	case rd.Text == second.Text:
 		rd = fields.Reading{Text: with, Conf: append([]float64{doubtConf}, rd.Conf...), Arbitrated: rd.Arbitrated}
-	case strings.HasSuffix(rd.Text, with) && len(rd.Text) > len(with):
+	case strings.HasSuffix(rd.Text, with) && len(rd.Text) > len(with) &&
+		!slices.ContainsFunc(rd.Conf[:len(rs)-utf8.RuneCountInString(with)], func(c float64) bool { return c >= tessSure }):
 		n := len(rs) - utf8.RuneCountInString(with)
 		conf := slices.Clone(rd.Conf[n:])
 		conf[0] = min(conf[0], doubtConf)
