@@ -121,11 +121,13 @@ func (d *dual) rereadDigits(ctx context.Context, img *image.Gray, line []arbChar
 			x1 = before(img, line[r.b].box)
 		}
 		box = image.Rect(x0, img.Rect.Min.Y, x1, img.Rect.Max.Y).Intersect(img.Rect)
-		if x := beforeDeepPiece(img, box); x < box.Max.X {
-			box.Max.X = x
-			if r.b < len(line) && line[r.b].r == '童' {
-				// 幢 read apart, its 巾 now left out of the number (see splitBuilding).
-				line[r.b].r, line[r.b].conf = '幢', min(line[r.b].conf, doubtConf)
+		if r.b < len(line) && strings.ContainsRune(parted, line[r.b].r) {
+			if x := beforeDeepPiece(img, box); x < box.Max.X {
+				box.Max.X = x
+				if line[r.b].r == '童' {
+					// 幢 read apart, its 巾 now left out of the number (see splitBuilding).
+					line[r.b].r, line[r.b].conf = '幢', min(line[r.b].conf, doubtConf)
+				}
 			}
 		}
 		if box.Dx() < 4 {
@@ -201,6 +203,12 @@ func double(g *image.Gray) *image.Gray {
 	}
 	return out
 }
+
+// parted are the unit words after a number whose left part stands apart from the rest (巾 of
+// 幢, 木 of 栋 and 楼), and 童, the rest of 幢 read alone: Tesseract's box of the word may hold
+// the rest alone, and the number's box take in the left part (see beforeDeepPiece). Under
+// blur the last digit of a number before 室 runs into the word and stands as deep: it stays.
+const parted = "幢栋楼童"
 
 // beforeDeepPiece returns where the number in box ends when the last piece of its ink, parted
 // from the rest by blank columns, reaches deeper than the others by a twelfth of their height

@@ -227,7 +227,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 				n = ident.VINLength
 			}
 			line := g.ReadLine(img)
-			first, second := firstInWindow(g, img, line, reading, latinOf(line, rg.req.whitelist, true), rg.req.whitelist)
+			first, second := firstInWindow(g, img, line, reading, latinOf(line, rg.req.whitelist, true), rg.req.whitelist, n)
 			reading = mergeLatin(first, second, n)
 		}
 		if rg.req.whitelist == wlID && g != nil {

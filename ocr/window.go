@@ -77,8 +77,9 @@ func provinceWindow(g *glyph.Recognizer, img *image.Gray, rd fields.Reading) fie
 // glyph read's with it (34854C7… for 54C7…, 码 run into the 5 and 号 apart before): its read
 // gets it, or loses what it read before it, and the character is doubtful. (What it read
 // there surely is the value's: a J, which the glyph recogniser does not know, run into the C
-// after it, and the window found the C.)
-func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, second fields.Reading, wl string) (fields.Reading, fields.Reading) {
+// after it, and the window found the C.) A value of a known length n (a VIN: 17) must keep
+// it; n = 0 for none.
+func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, second fields.Reading, wl string, n int) (fields.Reading, fields.Reading) {
 	within := func(r rune) bool { return strings.ContainsRune(wl, r) }
 	k := slices.IndexFunc(line.Chars, func(c glyph.Char) bool { return within(c.Rune) && c.Confidence >= glyph.Threshold })
 	if k < 1 || slices.ContainsFunc(line.Chars[:k-1], func(c glyph.Char) bool { return within(c.Rune) }) {
@@ -93,7 +94,7 @@ func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, se
 	case len(rd.Conf) != len(rs):
 	case rd.Text == second.Text:
 		rd = fields.Reading{Text: with, Conf: append([]float64{doubtConf}, rd.Conf...), Arbitrated: rd.Arbitrated}
-	case strings.HasSuffix(rd.Text, with) && len(rd.Text) > len(with) &&
+	case strings.HasSuffix(rd.Text, with) && len(rd.Text) > len(with) && (n == 0 || utf8.RuneCountInString(with) == n) &&
 		!slices.ContainsFunc(rd.Conf[:len(rs)-utf8.RuneCountInString(with)], func(c float64) bool { return c >= tessSure }):
 		n := len(rs) - utf8.RuneCountInString(with)
 		conf := slices.Clone(rd.Conf[n:])
