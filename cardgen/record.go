@@ -250,11 +250,21 @@ func dlValidity(r *rand.Rand, birth, now Date) (first, from, until Date, term in
 	earliest := b.AddYears(18)
 	span := int(now.time().Sub(earliest.time()).Hours()/24) - 30
 	first = earliest.addDays(r.IntN(max(span, 1)))
+	from, until, term = licencePeriod(first, now)
+	return first, from, until, term
+}
+
+// licencePeriod returns the period of a licence first issued on first that contains now.
+// A renewed term runs from valid_from (CARDS.md §2.3: until = from + 10 years), which is not
+// the first licence's 16th anniversary when that was issued on 02-29: from 2016-02-29 the
+// renewal runs 2022-02-28 to 2032-02-28.
+func licencePeriod(first, now Date) (from, until Date, term int) {
 	switch {
 	case !now.Before(first.AddYears(16)):
-		return first, first.AddYears(16), Long, 0
+		return first.AddYears(16), Long, 0
 	case !now.Before(first.AddYears(6)):
-		return first, first.AddYears(6), first.AddYears(16), 10
+		from = first.AddYears(6)
+		return from, from.AddYears(10), 10
 	}
-	return first, first, first.AddYears(6), 6
+	return first, first.AddYears(6), 6
 }

@@ -194,3 +194,16 @@ func TestInvalidShows(t *testing.T) {
 		t.Error("Shows disagrees with the kinds' fields")
 	}
 }
+
+// A licence first issued on 02-29 is renewed from 02-28 six years on, for ten years from then
+// (CARDS.md §1), not to the first licence's 16th anniversary.
+func TestLicencePeriodLeapDay(t *testing.T) {
+	first := Date{Y: 2016, M: 2, D: 29}
+	from, until, term := licencePeriod(first, Date{Y: 2026, M: 12, D: 1})
+	if want := (Date{Y: 2022, M: 2, D: 28}); from != want || term != 10 {
+		t.Errorf("from %s for %d years, want %s for 10", from, term, want)
+	}
+	if want := (Date{Y: 2032, M: 2, D: 28}); until != want {
+		t.Errorf("until %s, want %s", until, want)
+	}
+}
