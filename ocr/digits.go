@@ -210,13 +210,14 @@ func double(g *image.Gray) *image.Gray {
 // blur the last digit of a number before 室 runs into the word and stands as deep: it stays.
 const parted = "幢栋楼童"
 
-// beforeDeepPiece returns where the number in box ends when the last piece of its ink, parted
-// from the rest by blank columns, reaches deeper than the others by a twelfth of their height
-// and is taller by an eighth: the left part of the ideograph after the number, which digits
-// never are. Digits stand on the baseline, as tall as each other; an ideograph is taller and
-// reaches below the baseline, and the 巾 of 幢 (4幢, 39幢), apart from its 童,
-// is boxed with the number where Tesseract's box of 幢 holds the 童 alone; the digit read then
-// takes the 巾 for one more digit (40幢, 391幢). Else it returns box's end.
+// beforeDeepPiece returns where the number in box ends when a piece of its ink, parted from
+// the rest by blank columns, reaches deeper than those before it by a twelfth of their height
+// and is taller by an eighth: the left part of the ideograph after the number (a sliver of
+// the rest of it may follow), which digits never are. Digits stand on the baseline, as tall
+// as each other; an ideograph is taller and reaches below the baseline, and the 巾 of 幢 (4幢,
+// 39幢), apart from its 童, is boxed with the number where Tesseract's box of 幢 holds the 童
+// alone; the digit read then takes the 巾 for one more digit (40幢, 391幢). Else it returns
+// box's end.
 func beforeDeepPiece(g *image.Gray, box image.Rectangle) int {
 	type piece struct{ x0, top, foot int }
 	var ps []piece
@@ -242,21 +243,19 @@ func beforeDeepPiece(g *image.Gray, box image.Rectangle) int {
 			p.top, p.foot = min(p.top, top), max(p.foot, foot)
 		}
 	}
-	if len(ps) < 2 {
-		return box.Max.X
+	for i := 1; i < len(ps); i++ {
+		feet := make([]int, 0, i)
+		h := 0
+		for _, p := range ps[:i] {
+			feet = append(feet, p.foot)
+			h = max(h, p.foot-p.top+1)
+		}
+		slices.Sort(feet)
+		if p := ps[i]; (p.foot-feet[len(feet)/2])*12 >= h && (p.foot-p.top+1-h)*8 >= h {
+			return p.x0
+		}
 	}
-	last := ps[len(ps)-1]
-	feet := make([]int, 0, len(ps)-1)
-	h := 0
-	for _, p := range ps[:len(ps)-1] {
-		feet = append(feet, p.foot)
-		h = max(h, p.foot-p.top+1)
-	}
-	slices.Sort(feet)
-	if (last.foot-feet[len(feet)/2])*12 < h || (last.foot-last.top+1-h)*8 < h {
-		return box.Max.X
-	}
-	return last.x0
+	return box.Max.X
 }
 
 // blankCol returns the first column from x towards stop (step +1 or -1) without ink, or stop.

@@ -104,8 +104,8 @@ func TestSplice(t *testing.T) {
 	}
 }
 
-// TestBeforeDeepPiece: the number ends before a last piece that stands taller and deeper than
-// its digits (the 巾 of 幢), not before a last digit as tall as the others.
+// TestBeforeDeepPiece: the number ends before a piece that stands taller and deeper than its
+// digits (the 巾 of 幢), whatever follows it, not before a last digit as tall as the others.
 func TestBeforeDeepPiece(t *testing.T) {
 	page := func(pieces ...image.Rectangle) *image.Gray {
 		g := image.NewGray(image.Rect(0, 0, 100, 50))
@@ -130,6 +130,7 @@ func TestBeforeDeepPiece(t *testing.T) {
 		{"digit, 巾", page(digit(5), image.Rect(25, 6, 35, 46)), 25},
 		{"two digits, 巾", page(digit(5), digit(20), image.Rect(40, 6, 50, 46)), 40},
 		{"two digits", page(digit(5), digit(20)), 100},
+		{"digit, 巾, sliver of 童", page(digit(5), image.Rect(25, 6, 35, 46), image.Rect(40, 10, 42, 44)), 25},
 		{"digit, deeper but no taller", page(digit(5), image.Rect(25, 12, 35, 44)), 100},
 		{"digit, taller but no deeper", page(digit(5), image.Rect(25, 2, 35, 41)), 100},
 		{"one piece", page(image.Rect(5, 6, 35, 46)), 100},

@@ -572,6 +572,8 @@ func TestReadFieldRegressions(t *testing.T) {
 		// took the 巾 for one more digit (40幢 for 4幢, 391幢 for 39幢).
 		{kiosk.KindIDCardFront, "clean", 14785326201046478398, 88, "address"},
 		{kiosk.KindIDCardFront, "clean", 15431008400650576661, 88, "address"},
+		// …where the number's box also took a sliver of the 童 after the 巾 (110幢 for 11幢).
+		{kiosk.KindIDCardFront, "clean", 6781394750288696483, 88, "address"},
 		// An engine number whose first character 码 ran into, with 号 apart before: Tesseract
 		// read the label's ink as 348 (34854C784672 for 54C784672).
 		{kiosk.KindVehicleLicence, "clean", 6483878685358011684, 92, "engine_number"},
