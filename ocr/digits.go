@@ -219,21 +219,14 @@ const parted = "幢栋楼童"
 // alone; the digit read then takes the 巾 for one more digit (40幢, 391幢). Else it returns
 // box's end.
 func beforeDeepPiece(g *image.Gray, box image.Rectangle) int {
+	ink := func(x, y int) bool { return g.Pix[g.PixOffset(x, y)] < 128 }
 	type piece struct{ x0, top, foot int }
 	var ps []piece
 	in := false
 	for x := box.Min.X; x < box.Max.X; x++ {
-		top, foot := -1, -1
-		for y := box.Min.Y; y < box.Max.Y; y++ {
-			if g.Pix[g.PixOffset(x, y)] < 128 {
-				if top < 0 {
-					top = y
-				}
-				foot = y
-			}
-		}
+		top, foot := colExtent(ink, x, box.Min.Y, box.Max.Y)
 		switch {
-		case top < 0:
+		case top > foot:
 			in = false
 		case !in:
 			ps = append(ps, piece{x, top, foot})
@@ -243,14 +236,13 @@ func beforeDeepPiece(g *image.Gray, box image.Rectangle) int {
 			p.top, p.foot = min(p.top, top), max(p.foot, foot)
 		}
 	}
+	// The pieces before piece i: their median foot and greatest height.
+	var feet []int
+	h := 0
 	for i := 1; i < len(ps); i++ {
-		feet := make([]int, 0, i)
-		h := 0
-		for _, p := range ps[:i] {
-			feet = append(feet, p.foot)
-			h = max(h, p.foot-p.top+1)
-		}
+		feet = append(feet, ps[i-1].foot)
 		slices.Sort(feet)
+		h = max(h, ps[i-1].foot-ps[i-1].top+1)
 		if p := ps[i]; (p.foot-feet[len(feet)/2])*12 >= h && (p.foot-p.top+1-h)*8 >= h {
 			return p.x0
 		}

@@ -276,8 +276,7 @@ func (r *Reader) readFields(ctx context.Context, c *card) (map[string]fields.Val
 				if g != nil && !set.check(again).Valid {
 					rd[rg.key] = append(rd[rg.key], fitMember(g, img, set.members)...)
 				}
-			}
-			if v.Valid && fields.EndsAnother(v.Text, set.members) && utf8.RuneCountInString(reading.Text) > utf8.RuneCountInString(v.Text) {
+			} else if fields.EndsAnother(v.Text, set.members) && utf8.RuneCountInString(reading.Text) > utf8.RuneCountInString(v.Text) {
 				// The member read is the end of a longer one, after more ink: 非 of 非营运 run
 				// into the end of the label's English (Character非, read 俳营运), which the
 				// arbitration, placing Tesseract's 非 by its box, cannot put back. Tesseract's
@@ -442,10 +441,10 @@ var closedSets = map[string]struct {
 // two agree on every other character, and those beside the dropped one stay disputed. For a
 // value of a known length n (a VIN: 17) the glyph read must be that long; for one of no fixed
 // length (n = 0) the glyph recogniser must be sure of every character and Tesseract unsure of
-// the one dropped (see tessClean), which must lie within the value: the glyph recogniser loses a value's first
-// letter to the label's end about as often as Tesseract reads the label's end as one more (on
-// two reference sets, cutting Tesseract's reads to the glyph read's end mended three engine
-// numbers and spoiled four). A read one character shorter, where the glyph read, sure of every
+// the one dropped (see tessClean), which must lie within the value: the glyph recogniser
+// loses a value's first letter to the label's end about as often as Tesseract reads the
+// label's end as one more (on two reference sets, cutting Tesseract's reads to the glyph
+// read's end mended three engine numbers and spoiled four). A read one character shorter, where the glyph read, sure of every
 // character and not holed, holds it whole and adds one within the value (not at either end,
 // where a label's remnant would be), passed over that character (95143370 for 95X143370): the
 // glyph read is taken, the added character disputed. A shorter glyph read, sure, is checked

@@ -90,14 +90,15 @@ func firstInWindow(g *glyph.Recognizer, img *image.Gray, line glyph.Line, rd, se
 		return rd, second
 	}
 	rs, with := []rune(rd.Text), string(c.Rune)+second.Text
+	// before is how many characters Tesseract read before the glyph read with c, if it ends so.
+	before := len(rs) - utf8.RuneCountInString(with)
 	switch {
 	case len(rd.Conf) != len(rs):
 	case rd.Text == second.Text:
 		rd = fields.Reading{Text: with, Conf: append([]float64{doubtConf}, rd.Conf...), Arbitrated: rd.Arbitrated}
-	case strings.HasSuffix(rd.Text, with) && len(rd.Text) > len(with) && (n == 0 || utf8.RuneCountInString(with) == n) &&
-		!slices.ContainsFunc(rd.Conf[:len(rs)-utf8.RuneCountInString(with)], func(c float64) bool { return c >= tessSure }):
-		n := len(rs) - utf8.RuneCountInString(with)
-		conf := slices.Clone(rd.Conf[n:])
+	case before > 0 && strings.HasSuffix(rd.Text, with) && (n == 0 || len(rs)-before == n) &&
+		!slices.ContainsFunc(rd.Conf[:before], func(c float64) bool { return c >= tessSure }):
+		conf := slices.Clone(rd.Conf[before:])
 		conf[0] = min(conf[0], doubtConf)
 		rd = fields.Reading{Text: with, Conf: conf, Arbitrated: rd.Arbitrated}
 	}
